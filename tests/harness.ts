@@ -1,0 +1,130 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** One resource the program registered, as the engine would have received it. */
+export interface RecordedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  provider?: string;
+  custom: boolean;
+}
+
+/** One provider function call the program made. */
+export interface RecordedCall {
+  token: string;
+  inputs: Record<string, unknown>;
+}
+
+export type CallStub = (inputs: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * Mocks that record every registered resource and every invoke. Invokes must be stubbed
+ * explicitly: an unexpected call is a test failure, not a silent empty result.
+ */
+export class RecordingMocks implements pulumi.runtime.Mocks {
+  readonly resources: RecordedResource[] = [];
+  readonly calls: RecordedCall[] = [];
+  private stubs = new Map<string, CallStub>();
+  /** Extra outputs a test wants a resource type to report (e.g. a command's stdout). */
+  private resourceOutputs = new Map<string, (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>>();
+
+  reset(): void {
+    this.resources.length = 0;
+    this.calls.length = 0;
+    this.stubs.clear();
+    this.resourceOutputs.clear();
+  }
+
+  stubCall(token: string, stub: CallStub): void {
+    this.stubs.set(token, stub);
+  }
+
+  stubResourceOutputs(
+    type: string,
+    outputs: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>,
+  ): void {
+    this.resourceOutputs.set(type, outputs);
+  }
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    this.resources.push({
+      type: args.type,
+      name: args.name,
+      inputs: args.inputs,
+      provider: args.provider,
+      custom: args.custom ?? true,
+    });
+    const extra = this.resourceOutputs.get(args.type)?.(args) ?? {};
+    // Physical ids are derived from the logical name so that repeated runs are comparable.
+    return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    this.calls.push({ token: args.token, inputs: args.inputs });
+    const stub = this.stubs.get(args.token);
+    if (!stub) {
+      throw new Error(`unexpected call to ${args.token} (${JSON.stringify(args.inputs)})`);
+    }
+    return stub(args.inputs);
+  }
+
+  /** Resources of one type token, in registration order. */
+  ofType(type: string): RecordedResource[] {
+    return this.resources.filter((r) => r.type === type);
+  }
+
+  /** The single resource with this type and logical name; throws if absent or ambiguous. */
+  one(type: string, name?: string): RecordedResource {
+    const found = this.resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+    if (found.length !== 1) {
+      throw new Error(
+        `expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ` +
+          JSON.stringify(this.resources.map((r) => `${r.type}::${r.name}`)),
+      );
+    }
+    return found[0];
+  }
+}
+
+/** The mocks every spec shares; installed once by the root hook in tests/hooks.ts. */
+export const mocks = new RecordingMocks();
+
+export const project = "buildenv";
+export const defaultStack = "dev";
+
+/**
+ * Switches between preview and update. The same mocks instance is re-installed, so recording
+ * continues; only the engine's dry-run flag and stack name change.
+ */
+export async function setMode(mode: "preview" | "update", stack = defaultStack): Promise<void> {
+  await pulumi.runtime.setMocks(mocks, project, stack, mode === "preview");
+}
+
+/** Resolves an output to its value (undefined when unknown during preview). */
+export function unwrap<T>(output: pulumi.Input<T> | pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => pulumi.output(output).apply((value) => resolve(value as T)));
+}
+
+/** Whether an output is marked secret. */
+export async function isSecret(output: pulumi.Output<unknown>): Promise<boolean> {
+  return pulumi.isSecret(output);
+}
+
+/**
+ * Waits until every registration and invoke the program started has reached the mocks. The SDK
+ * keeps them in one queue (what `pulumi.runtime.disconnect` drains); it is exported from the
+ * runtime but not declared in its typings.
+ */
+export async function settle(): Promise<void> {
+  const runtime = pulumi.runtime as unknown as { waitForRPCs(): Promise<void> };
+  await runtime.waitForRPCs();
+}
+
+/** Sets the whole stack config (namespaced keys, values as the CLI would pass them: strings). */
+export function setConfig(config: Record<string, unknown>, secretKeys: string[] = []): void {
+  const flat: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    flat[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  pulumi.runtime.setAllConfig(flat, secretKeys);
+}
