@@ -15,6 +15,20 @@ export interface RecordedCall {
   inputs: Record<string, unknown>;
 }
 
+/** Resource options as the engine receives them (the mocks' own arguments omit these). */
+export interface RecordedOptions {
+  retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
+  protect: boolean;
+  ignoreChanges: string[];
+  replaceOnChanges: string[];
+  additionalSecretOutputs: string[];
+  dependencies: string[];
+  parent: string;
+  /** Provider plugin version the SDK asked for ("" when none). */
+  version: string;
+}
+
 export type CallStub = (inputs: Record<string, unknown>) => Record<string, unknown>;
 
 /**
@@ -24,6 +38,10 @@ export type CallStub = (inputs: Record<string, unknown>) => Record<string, unkno
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
   readonly calls: RecordedCall[] = [];
+  /** Options by `<type>::<name>`. */
+  readonly options = new Map<string, RecordedOptions>();
+  /** Plugin version requested by each invoke, in call order (parallel to `calls`). */
+  readonly callVersions: string[] = [];
   private stubs = new Map<string, CallStub>();
   /** Extra outputs a test wants a resource type to report (e.g. a command's stdout). */
   private resourceOutputs = new Map<string, (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>>();
@@ -31,6 +49,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   reset(): void {
     this.resources.length = 0;
     this.calls.length = 0;
+    this.options.clear();
+    this.callVersions.length = 0;
     this.stubs.clear();
     this.resourceOutputs.clear();
   }
@@ -68,6 +88,15 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     return stub(args.inputs);
   }
 
+  /** The options one resource was registered with; throws if it was not registered. */
+  optionsOf(type: string, name: string): RecordedOptions {
+    const found = this.options.get(`${type}::${name}`);
+    if (!found) {
+      throw new Error(`no resource ${type}::${name} was registered`);
+    }
+    return found;
+  }
+
   /** Resources of one type token, in registration order. */
   ofType(type: string): RecordedResource[] {
     return this.resources.filter((r) => r.type === type);
@@ -98,6 +127,53 @@ export const defaultStack = "dev";
  */
 export async function setMode(mode: "preview" | "update", stack = defaultStack): Promise<void> {
   await pulumi.runtime.setMocks(mocks, project, stack, mode === "preview");
+  recordOptions();
+}
+
+/** The protobuf request fields read below (the SDK's generated accessors). */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getRetainondelete(): boolean;
+  getDeletebeforereplace(): boolean;
+  getProtect(): boolean;
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+  getDependenciesList(): string[];
+  getParent(): string;
+  getVersion(): string;
+}
+
+interface Monitor {
+  registerResource(req: RegisterRequest, callback: unknown): unknown;
+  invoke(req: { getVersion(): string }, callback: unknown): unknown;
+}
+
+// The mocks' newResource sees inputs only; options such as retainOnDelete are read from the
+// request the SDK sends to the (mock) monitor, by wrapping it once per setMocks.
+function recordOptions(): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+  const register = monitor.registerResource.bind(monitor);
+  const invoke = monitor.invoke.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    mocks.options.set(`${req.getType()}::${req.getName()}`, {
+      retainOnDelete: req.getRetainondelete(),
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+      protect: req.getProtect(),
+      ignoreChanges: req.getIgnorechangesList(),
+      replaceOnChanges: req.getReplaceonchangesList(),
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      dependencies: req.getDependenciesList(),
+      parent: req.getParent(),
+      version: req.getVersion(),
+    });
+    return register(req, callback);
+  };
+  monitor.invoke = (req, callback) => {
+    mocks.callVersions.push(req.getVersion());
+    return invoke(req, callback);
+  };
 }
 
 /** Resolves an output to its value (undefined when unknown during preview). */

@@ -1,0 +1,78 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { Priority, VolumeConfig } from "../config";
+import { volumeName } from "../lib/names";
+
+/** What a volume needs from the engine it lives on; ContainerHost provides it. */
+export interface VolumeHost {
+  /** The Docker provider of the stack's host; the volume is created through it. */
+  readonly provider: docker.Provider;
+  /** `local` on a Docker engine, `vsphere` on a VCH. */
+  readonly volumeDriver: string;
+  /** Driver options for one volume, or undefined when the driver takes none. */
+  volumeDriverOptions(volume: VolumeConfig): Record<string, string> | undefined;
+}
+
+export interface BuildVolumeArgs {
+  /** The engine the volume lives on. */
+  host: VolumeHost;
+  /** The stack name; part of the physical name so two stacks never share a volume. */
+  stack: string;
+  /** The volume's key in `buildenv:volumes`, e.g. `source`. */
+  volume: string;
+  /** Capacity (whole MB), keep and store. */
+  config: VolumeConfig;
+  /** Recorded in labels so anyone (and the policy pack) can tell whose volume it is. */
+  owner: string;
+  priority: Priority;
+  /** Canonical expiry, or undefined for stacks that do not expire (labelled `never`). */
+  expiresAt?: string;
+  shared: boolean;
+}
+
+/** The labels of a build volume, sorted by name so their order never changes between runs. */
+export function volumeLabels(
+  args: Omit<BuildVolumeArgs, "host">,
+): { label: string; value: string }[] {
+  const labels: Record<string, string> = {
+    "buildenv.capacity-mb": String(args.config.capacityMB),
+    "buildenv.expires-at": args.expiresAt ?? "never",
+    "buildenv.keep": String(args.config.keep),
+    "buildenv.owner": args.owner,
+    "buildenv.priority": args.priority,
+    "buildenv.shared": String(args.shared),
+    "buildenv.stack": args.stack,
+    "buildenv.volume": args.volume,
+  };
+  return Object.keys(labels)
+    .sort()
+    .map((label) => ({ label, value: labels[label] }));
+}
+
+/**
+ * A named Docker volume holding source or build output. It outlives the compute that mounts it;
+ * a `keep: true` volume also outlives `pulumi destroy` (the engine forgets it, the data stays).
+ */
+export class BuildVolume extends pulumi.ComponentResource {
+  /** The physical volume name, `buildenv-<stack>-<volume>`. */
+  readonly volumeName: pulumi.Output<string>;
+
+  constructor(name: string, args: BuildVolumeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("buildenv:storage:BuildVolume", name, {}, opts);
+
+    const driverOpts = args.host.volumeDriverOptions(args.config);
+    const volume = new docker.Volume(
+      name,
+      {
+        name: volumeName(args.stack, args.volume),
+        driver: args.host.volumeDriver,
+        ...(driverOpts ? { driverOpts } : {}),
+        labels: volumeLabels(args),
+      },
+      { parent: this, provider: args.host.provider, retainOnDelete: args.config.keep },
+    );
+
+    this.volumeName = volume.name;
+    this.registerOutputs({ volumeName: this.volumeName });
+  }
+}

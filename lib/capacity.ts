@@ -1,0 +1,52 @@
+/**
+ * Volume capacities. VIC's volume driver reads `Capacity` as decimal megabytes (`2g` = 2000 MB,
+ * a bare number = MB), so every accepted spelling is normalised to whole MB here, once.
+ */
+
+const UNIT_BYTES: Record<string, number> = {
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  m: 1e6,
+  g: 1e9,
+  t: 1e12,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/** The largest virtual disk vSphere creates is 62 TB. */
+export const MAX_CAPACITY_MB = 62_000_000;
+
+export const CAPACITY_RULE =
+  "a whole number of MB, or a positive number with a unit MB, GB, TB (decimal) or MiB, GiB, TiB " +
+  "(binary), e.g. 500MB, 2GB, 2GiB; at most 62TB";
+
+const CAPACITY = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]+)?$/;
+
+/**
+ * Parses a capacity into whole decimal megabytes, rounding binary units up so a volume is never
+ * smaller than asked (2GiB → 2148). Returns undefined when the value is not a valid capacity.
+ */
+export function parseCapacityMB(value: string | number): number | undefined {
+  if (typeof value === "number") {
+    return Number.isInteger(value) && value > 0 && value <= MAX_CAPACITY_MB ? value : undefined;
+  }
+  const match = CAPACITY.exec(value.trim());
+  if (!match) {
+    return undefined;
+  }
+  const amount = Number(match[1]);
+  const unit = match[2]?.toLowerCase();
+  if (unit === undefined) {
+    // A bare number is MB, as VIC reads it; a fraction of a MB is not something it can make.
+    return Number.isInteger(amount) && amount > 0 && amount <= MAX_CAPACITY_MB ? amount : undefined;
+  }
+  const bytesPerUnit = UNIT_BYTES[unit];
+  if (bytesPerUnit === undefined || amount <= 0) {
+    return undefined;
+  }
+  // Round in bytes first so decimal amounts such as 1.1GB do not pick up float noise.
+  const megabytes = Math.ceil(Math.round(amount * bytesPerUnit) / 1e6);
+  return megabytes <= MAX_CAPACITY_MB ? megabytes : undefined;
+}

@@ -1,0 +1,153 @@
+/**
+ * Composes a stack's build environment from its validated config. Kept apart from index.ts so
+ * tests and the benchmark can run it for any config without re-importing the entry point.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { BuildImage } from "./components/buildImage";
+import { BuildVolume } from "./components/buildVolume";
+import { CiSecrets } from "./components/ciSecrets";
+import { ContainerHost } from "./components/containerHost";
+import { BuildenvConfig, ComputeClass, DOCKER_CPU_SHARES } from "./config";
+import { computeImageTag } from "./lib/manifest";
+
+/** Where volumes are mounted in build containers: `/workspace/<volume>`. */
+export const WORKSPACE = "/workspace";
+
+export interface BuildEnvironmentOutputs {
+  dockerHost: pulumi.Output<string>;
+  volumes: Record<string, pulumi.Output<string>>;
+  buildImage: pulumi.Output<string>;
+  buildImageManifest: string;
+  buildImageTag: string;
+  computeClass: ComputeClass;
+  expiresAt: string;
+  /** The `docker run` line that starts a build shell in the environment. */
+  buildCommand: pulumi.Output<string>;
+  /** TLS material for clients of a VCH; undefined for the local engine. */
+  tls?: {
+    caCert: pulumi.Output<string>;
+    clientCert: pulumi.Output<string>;
+    clientKey: pulumi.Output<string>;
+  };
+  ciSecrets?: { secrets: string[]; variables: string[] };
+}
+
+export interface ProgramOptions {
+  /** Directory the build image paths are relative to. Default: the working directory. */
+  root?: string;
+}
+
+/** The docker run line for a build shell: volumes at /workspace/<name>, the class's limits. */
+export function buildCommandLine(
+  image: string,
+  volumes: Record<string, string>,
+  computeClass: ComputeClass,
+): string {
+  const mounts = Object.keys(volumes)
+    .sort()
+    .map((volume) => `-v ${volumes[volume]}:${WORKSPACE}/${volume}`);
+  const workdir = "source" in volumes ? `${WORKSPACE}/source` : WORKSPACE;
+  return [
+    "docker run --rm -it",
+    `--memory ${computeClass.memoryMB}m`,
+    `--cpu-shares ${DOCKER_CPU_SHARES[computeClass.shares]}`,
+    ...mounts,
+    `-w ${workdir}`,
+    image,
+  ].join(" ");
+}
+
+/** Declares every resource of the stack. Throws before registering anything if the image inputs cannot be read. */
+export function buildEnvironment(
+  config: BuildenvConfig,
+  options: ProgramOptions = {},
+): BuildEnvironmentOutputs {
+  const root = options.root ?? process.cwd();
+  // Read the image inputs before any resource exists, so a broken input fails cleanly.
+  const { manifest, tag } = computeImageTag(
+    root,
+    config.buildImage.inputs,
+    config.buildImage.buildArgs,
+  );
+  const prefix = `buildenv-${config.stack}`;
+  const volumeKeys = Object.keys(config.volumes);
+  const ci = config.github !== undefined;
+
+  const host = new ContainerHost(prefix, {
+    host: config.host,
+    stack: config.stack,
+    owner: config.owner,
+    computeClass: config.computeClass,
+    volumesDisposable: volumeKeys.every((v) => !config.volumes[v].keep),
+    ...(config.registry?.username && config.registry.password
+      ? {
+          registryAuth: {
+            address: config.registry.server,
+            username: config.registry.username,
+            password: config.registry.password,
+          },
+        }
+      : {}),
+    ...(ci ? { extraClients: ["ci"] } : {}),
+  });
+
+  const volumes: Record<string, pulumi.Output<string>> = {};
+  for (const volume of volumeKeys) {
+    volumes[volume] = new BuildVolume(`${prefix}-${volume}`, {
+      host,
+      stack: config.stack,
+      volume,
+      config: config.volumes[volume],
+      owner: config.owner,
+      priority: config.priority,
+      ...(config.expiresAt ? { expiresAt: config.expiresAt } : {}),
+      shared: config.shared,
+    }).volumeName;
+  }
+
+  const image = new BuildImage(`${prefix}-image`, {
+    config: config.buildImage,
+    tag,
+    manifest,
+    builderHost: config.builderHost,
+    ...(config.registry ? { registry: config.registry, pullWith: host.provider } : {}),
+  });
+
+  const outputs: BuildEnvironmentOutputs = {
+    dockerHost: host.dockerHost,
+    volumes,
+    buildImage: image.ref,
+    buildImageManifest: manifest,
+    buildImageTag: tag,
+    computeClass: config.computeClass,
+    expiresAt: config.expiresAt ?? "never",
+    buildCommand: pulumi
+      .all([image.ref, pulumi.all(volumes)])
+      .apply(([ref, names]) => buildCommandLine(ref, names, config.computeClass)),
+  };
+
+  if (host.vch) {
+    const developer = host.vch.clientCertificates["developer"];
+    outputs.tls = {
+      caCert: host.vch.caCertPem,
+      clientCert: developer.certPem,
+      clientKey: pulumi.secret(developer.privateKeyPem),
+    };
+  }
+
+  if (config.github && host.vch && config.registry) {
+    const ciClient = host.vch.clientCertificates["ci"];
+    const secrets = new CiSecrets(`${prefix}-ci`, {
+      github: config.github,
+      dockerHost: host.dockerHost,
+      caCertPem: host.vch.caCertPem,
+      clientCertPem: ciClient.certPem,
+      clientKeyPem: ciClient.privateKeyPem,
+      registry: config.registry,
+      buildImage: image.ref,
+      volumes,
+    });
+    outputs.ciSecrets = { secrets: secrets.secretNames, variables: secrets.variableNames };
+  }
+  return outputs;
+}

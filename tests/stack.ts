@@ -1,0 +1,164 @@
+/**
+ * Runs the real program for a given stack config under the recording mocks, the way the engine
+ * would: config set first, then loadConfig and buildEnvironment, then every registration settled.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { BuildenvConfig, loadConfig } from "../config";
+import { BuildEnvironmentOutputs, buildEnvironment } from "../program";
+import { mocks, setConfig, setMode, settle } from "./harness";
+
+export const REPO_ROOT = path.resolve(__dirname, "..");
+/** A fixed clock, so expiry checks do not depend on the day the tests run. */
+export const NOW = new Date("2026-11-21T12:00:00Z");
+export const FUTURE = "2026-12-01";
+
+export const VCENTER_THUMBPRINT = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01";
+export const VSPHERE_PASSWORD = "s3cret-vsphere-pw!";
+export const REGISTRY_PASSWORD = "s3cret-registry-token";
+
+/** A realistic developer stack on a VCH, as its Pulumi.<stack>.yaml would hold it. */
+export function vchStackConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    "buildenv:owner": "alice",
+    "buildenv:priority": "high",
+    "buildenv:expiresAt": FUTURE,
+    "buildenv:host": {
+      kind: "vch",
+      datacenter: "dc1",
+      cluster: "build-cluster",
+      imageStore: "vsanDatastore/buildenv-images",
+      volumeStores: [
+        { datastore: "vsanDatastore", path: "buildenv/volumes", label: "default" },
+        { datastore: "nfs-archive", path: "buildenv/keep", label: "archive" },
+      ],
+      bridgeNetwork: "buildenv-bridge",
+      publicNetwork: "VM Network",
+      clientNetwork: "buildenv-clients",
+      thumbprint: VCENTER_THUMBPRINT,
+      cname: "vch-alice.build.example.com",
+      ipAddresses: ["10.20.30.40"],
+    },
+    "buildenv:volumes": {
+      source: { capacity: "2GB", keep: true, store: "archive" },
+      output: { capacity: "4GiB" },
+    },
+    "buildenv:registry": { server: "registry.example.com", repository: "buildenv/build", username: "buildenv-ci" },
+    "buildenv:registryPassword": REGISTRY_PASSWORD,
+    "vsphere:vsphereServer": "vcenter.example.com",
+    "vsphere:user": "buildenv@vsphere.local",
+    "vsphere:password": VSPHERE_PASSWORD,
+    ...overrides,
+  };
+}
+
+export const VCH_SECRET_KEYS = ["buildenv:registryPassword", "vsphere:password"];
+
+export const VCH_ADDRESS = "vch-alice.build.example.com";
+
+/** What `vic-machine inspect` prints at its end, as the create script's stdout carries it. */
+export const INSPECT_STDOUT = [
+  "INFO[0000] ### Inspecting VCH ####",
+  "INFO[0001] VCH ID: VirtualMachine:vm-1234",
+  "INFO[0001] Installer version: v1.5.0-21112-6eb5d69",
+  "INFO[0001] VCH version: v1.5.0-21112-6eb5d69",
+  "INFO[0001] VCH upgrade status:",
+  "INFO[0001] Installer has same version as VCH",
+  "INFO[0001] No upgrade available with this installer version",
+  "INFO[0001]",
+  "INFO[0001] VCH Admin Portal:",
+  `INFO[0001] https://${VCH_ADDRESS}:2378`,
+  "INFO[0001]",
+  "INFO[0001] Published ports can be reached at:",
+  "INFO[0001] 10.20.30.40",
+  "INFO[0001]",
+  "INFO[0001] Docker environment variables:",
+  `INFO[0001] DOCKER_TLS_VERIFY=1 DOCKER_HOST=${VCH_ADDRESS}:2376`,
+  "INFO[0001]",
+  "INFO[0001] Connect to docker:",
+  `INFO[0001] docker -H ${VCH_ADDRESS}:2376 --tlsverify --tlscacert="ca.pem" --tlscert="cert.pem" --tlskey="key.pem" info`,
+  "INFO[0001] Completed successfully",
+].join("\n");
+
+/** Stubs what a VCH stack asks vSphere and what vic-machine reports. */
+export function stubVsphere(): void {
+  mocks.stubCall("vsphere:index/getDatacenter:getDatacenter", (inputs) => ({
+    id: `datacenter-${String(inputs.name)}`,
+    name: inputs.name,
+  }));
+  mocks.stubCall("vsphere:index/getComputeCluster:getComputeCluster", (inputs) => ({
+    id: `domain-c7`,
+    name: inputs.name,
+    datacenterId: inputs.datacenterId,
+    resourcePoolId: "resgroup-8",
+  }));
+  mocks.stubResourceOutputs("command:local:Command", () => ({ stdout: INSPECT_STDOUT, stderr: "" }));
+  mocks.stubResourceOutputs("docker-build:index:Image", (args) => ({
+    digest: "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    ref: `${(args.inputs.tags as string[])[0]}@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef`,
+  }));
+  mocks.stubResourceOutputs("docker:index/remoteImage:RemoteImage", (args) => ({
+    repoDigest: args.inputs.name,
+    imageId: "sha256:feedface",
+  }));
+  mocks.stubResourceOutputs("tls:index/privateKey:PrivateKey", (args) => ({
+    privateKeyPem: `-----BEGIN PRIVATE KEY-----\nKEY-OF-${args.name}\n-----END PRIVATE KEY-----\n`,
+    publicKeyPem: `PUBLIC-${args.name}`,
+  }));
+  mocks.stubResourceOutputs("tls:index/selfSignedCert:SelfSignedCert", (args) => ({
+    certPem: `-----BEGIN CERTIFICATE-----\nCERT-OF-${args.name}\n-----END CERTIFICATE-----\n`,
+  }));
+  mocks.stubResourceOutputs("tls:index/certRequest:CertRequest", (args) => ({ certRequestPem: `CSR-OF-${args.name}` }));
+  mocks.stubResourceOutputs("tls:index/locallySignedCert:LocallySignedCert", (args) => ({
+    certPem: `-----BEGIN CERTIFICATE-----\nCERT-OF-${args.name}\n-----END CERTIFICATE-----\n`,
+  }));
+}
+
+export interface RunOptions {
+  stack?: string;
+  mode?: "preview" | "update";
+  secretKeys?: string[];
+  now?: Date;
+  root?: string;
+}
+
+export interface RunResult {
+  config: BuildenvConfig;
+  outputs: BuildEnvironmentOutputs;
+}
+
+/** Sets the stack config, then runs the program; all registrations have reached the mocks on return. */
+export async function runStack(config: Record<string, unknown>, options: RunOptions = {}): Promise<RunResult> {
+  await setMode(options.mode ?? "update", options.stack ?? "dev");
+  setConfig(config, options.secretKeys ?? VCH_SECRET_KEYS.filter((k) => k in config));
+  const parsed = loadConfig(options.now ?? NOW);
+  const outputs = buildEnvironment(parsed, { root: options.root ?? REPO_ROOT });
+  await settle();
+  return { config: parsed, outputs };
+}
+
+/** Runs a config that must be rejected; returns the error message (and asserts it threw). */
+export async function rejectedConfig(config: Record<string, unknown>, options: RunOptions = {}): Promise<string> {
+  try {
+    await runStack(config, options);
+  } catch (error) {
+    await settle();
+    return (error as Error).message;
+  }
+  throw new Error(`config was accepted: ${JSON.stringify(config)}`);
+}
+
+/** Every output of the program resolved, secrets included, for comparisons. */
+export async function resolveAll(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    return resolveAll(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)));
+  }
+  if (Array.isArray(value)) {
+    return Promise.all(value.map(resolveAll));
+  }
+  if (value && typeof value === "object") {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveAll(v)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
