@@ -297,7 +297,10 @@ const booleanLike = z.union(
 
 const capacity = z
   .union([z.string(), z.number()], {
-    error: (issue) => `${show(issue.input)} is not a capacity; use ${CAPACITY_RULE}`,
+    error: (issue) =>
+      issue.input === undefined
+        ? `is required; use ${CAPACITY_RULE}`
+        : `${show(issue.input)} is not a capacity; use ${CAPACITY_RULE}`,
   })
   .transform((value, ctx) => {
     const megabytes = parseCapacityMB(value);
@@ -414,11 +417,14 @@ const hostSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["kind"],
-        message: `${show(kind)} is not one of local, vch`,
+        message:
+          kind === undefined
+            ? "is required; use one of local, vch"
+            : `${show(kind)} is not one of local, vch`,
       });
     }
   })
-  .pipe(z.union([localHostSchema, vchHostSchema]));
+  .pipe(z.discriminatedUnion("kind", [localHostSchema, vchHostSchema]));
 
 const registrySchema = strict({
   server: z.string().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/, {
@@ -496,9 +502,10 @@ function issueMessage(issue: z.core.$ZodIssue, root: unknown): string {
     return `${show(valueAt(root, issue.path))} is too small; must be ${issue.inclusive ? "at least" : "greater than"} ${String(issue.minimum)}`;
   }
   if (issue.code === "invalid_format" || issue.code === "invalid_union") {
-    return issue.message.startsWith(show(valueAt(root, issue.path)))
+    const input = valueAt(root, issue.path);
+    return input === undefined || issue.message.startsWith(show(input))
       ? issue.message
-      : `${show(valueAt(root, issue.path))}: ${issue.message}`;
+      : `${show(input)}: ${issue.message}`;
   }
   return issue.message;
 }
