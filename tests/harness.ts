@@ -44,7 +44,10 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly callVersions: string[] = [];
   private stubs = new Map<string, CallStub>();
   /** Extra outputs a test wants a resource type to report (e.g. a command's stdout). */
-  private resourceOutputs = new Map<string, (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>>();
+  private resourceOutputs = new Map<
+    string,
+    (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>
+  >();
 
   reset(): void {
     this.resources.length = 0;
@@ -66,7 +69,10 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     this.resourceOutputs.set(type, outputs);
   }
 
-  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+  newResource(args: pulumi.runtime.MockResourceArgs): {
+    id: string | undefined;
+    state: Record<string, unknown>;
+  } {
     this.resources.push({
       type: args.type,
       name: args.name,
@@ -104,7 +110,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
   /** The single resource with this type and logical name; throws if absent or ambiguous. */
   one(type: string, name?: string): RecordedResource {
-    const found = this.resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+    const found = this.resources.filter(
+      (r) => r.type === type && (name === undefined || r.name === name),
+    );
     if (found.length !== 1) {
       throw new Error(
         `expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ` +
@@ -203,4 +211,24 @@ export function setConfig(config: Record<string, unknown>, secretKeys: string[] 
     flat[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
   pulumi.runtime.setAllConfig(flat, secretKeys);
+}
+
+/** How a secret input reaches the mocks: wrapped in the SDK's secret envelope. */
+export function secretEnvelope<T>(value: T): Record<string, unknown> {
+  return { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value };
+}
+
+/** Whether a recorded input value arrived as a secret. */
+export function isSecretInput(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] ===
+      pulumi.runtime.specialSecretSig
+  );
+}
+
+/** The plain value inside a secret envelope (or the value itself when it is not secret). */
+export function reveal(value: unknown): unknown {
+  return isSecretInput(value) ? (value as { value: unknown }).value : value;
 }
