@@ -103,6 +103,21 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     return found;
   }
 
+  /**
+   * Every registered resource with its inputs and options, as JSON text in a fixed order (the
+   * order registrations reach the engine follows promise timing, which the engine ignores).
+   */
+  snapshot(): string {
+    const key = (r: RecordedResource) => `${r.type}::${r.name}`;
+    return JSON.stringify(
+      [...this.resources]
+        .sort((a, b) => key(a).localeCompare(key(b)))
+        .map((r) => ({ ...r, options: this.options.get(key(r)) })),
+      null,
+      1,
+    );
+  }
+
   /** Resources of one type token, in registration order. */
   ofType(type: string): RecordedResource[] {
     return this.resources.filter((r) => r.type === type);

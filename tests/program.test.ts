@@ -144,11 +144,10 @@ describe("program on the local engine", () => {
       "buildenv:volumes": { cache: { capacity: "10GB" }, source: { capacity: "1GB", keep: true } },
     };
     await runStack(config);
-    const first = JSON.stringify({ resources: mocks.resources, options: [...mocks.options] });
+    const first = mocks.snapshot();
     mocks.reset();
     await runStack(config);
-    const second = JSON.stringify({ resources: mocks.resources, options: [...mocks.options] });
-    assert.strictEqual(second, first);
+    assert.strictEqual(mocks.snapshot(), first);
   });
 
   it("keeps stacks apart: alice and bob share no physical name", async () => {
