@@ -1,0 +1,552 @@
+/**
+ * The policies of the buildenv policy pack. They live apart from `index.ts` because constructing a
+ * `PolicyPack` starts the analyzer's gRPC server; tests and tools import this module instead.
+ *
+ * Policies match resources by their type token rather than with `validateResourceOfType`, so the
+ * pack needs no provider SDK (only @pulumi/policy and @pulumi/pulumi) to load.
+ *
+ * During a preview, reading a property whose value is not known yet throws inside
+ * @pulumi/policy, which then reports "can't run policy during preview" as advisory. The policies
+ * therefore never catch errors around property reads, and test for mere presence with `in`
+ * (which does not read the value) where the value itself does not matter.
+ */
+
+// The package's index.d.ts re-exports two members its proxy.d.ts strips as internal, which
+// fails type-checking without skipLibCheck; the `policy` module declares the whole public API.
+import * as policy from "@pulumi/policy/policy";
+import * as expiry from "../lib/expiry";
+
+export const VOLUME_TYPE = "docker:index/volume:Volume";
+export const CONTAINER_TYPE = "docker:index/container:Container";
+export const COMMAND_TYPE = "command:local:Command";
+
+/** Repository- and environment-level secrets whose `plaintextValue`/`encryptedValue` are deprecated. */
+export const REPOSITORY_SECRET_TYPES: readonly string[] = [
+  "github:index/actionsSecret:ActionsSecret",
+  "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
+  "github:index/dependabotSecret:DependabotSecret",
+];
+
+/**
+ * Organisation-wide secrets, and the resources that grant repositories access to them: a secret
+ * declared here would be readable by every selected repository of the organisation.
+ */
+export const ORGANIZATION_SECRET_TYPES: readonly string[] = [
+  "github:index/actionsOrganizationSecret:ActionsOrganizationSecret",
+  "github:index/actionsOrganizationSecretRepositories:ActionsOrganizationSecretRepositories",
+  "github:index/actionsOrganizationSecretRepository:ActionsOrganizationSecretRepository",
+  "github:index/dependabotOrganizationSecret:DependabotOrganizationSecret",
+  "github:index/dependabotOrganizationSecretRepositories:DependabotOrganizationSecretRepositories",
+  "github:index/dependabotOrganizationSecretRepository:DependabotOrganizationSecretRepository",
+  "github:index/codespacesOrganizationSecret:CodespacesOrganizationSecret",
+  "github:index/codespacesOrganizationSecretRepositories:CodespacesOrganizationSecretRepositories",
+];
+
+/** The labels the program puts on every buildenv volume. */
+export const LABEL = {
+  capacityMb: "buildenv.capacity-mb",
+  expiresAt: "buildenv.expires-at",
+  keep: "buildenv.keep",
+  owner: "buildenv.owner",
+  priority: "buildenv.priority",
+  shared: "buildenv.shared",
+  stack: "buildenv.stack",
+  volume: "buildenv.volume",
+} as const;
+
+export const PRIORITIES = ["low", "normal", "high"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** Per-volume capacity quotas in MB, used when the pack's config does not override them. */
+export const DEFAULT_QUOTA_MB: Readonly<Record<Priority, number>> = {
+  low: 20_000,
+  normal: 50_000,
+  high: 200_000,
+};
+
+/** Longest a developer stack may be set to live, in days from now, unless configured. */
+export const DEFAULT_MAX_EXPIRY_DAYS = 30;
+
+const DAY_MS = 86_400_000;
+
+/** Config of the volume capacity quota policy; each absent key falls back to `DEFAULT_QUOTA_MB`. */
+export interface VolumeQuotaConfig {
+  lowMaxMb?: number;
+  normalMaxMb?: number;
+  highMaxMb?: number;
+}
+
+/** Config of the developer stack expiry policy; `maxDays` defaults to `DEFAULT_MAX_EXPIRY_DAYS`. */
+export interface StackExpiryConfig {
+  maxDays?: number;
+}
+
+type Props = Record<string, unknown>;
+type TypedValidation = (
+  props: Props,
+  args: policy.ResourceValidationArgs,
+  reportViolation: policy.ReportViolation,
+) => void;
+
+/**
+ * A resource validation that runs `validate` on resources of the given type tokens and marks the
+ * policy not applicable to any other resource, as `validateResourceOfType` does.
+ */
+function validateTypes(
+  types: readonly string[],
+  validate: TypedValidation,
+): policy.ResourceValidation {
+  return (args, reportViolation) => {
+    if (!types.includes(args.type)) {
+      args.notApplicable(`Policy only applies to resources of type ${types.join(", ")}`);
+    }
+    validate(args.props, args, reportViolation);
+  };
+}
+
+/**
+ * The labels of a Docker volume's `labels` list (`[{label, value}]`) by name. Entries that are
+ * not label/value string pairs are skipped; for a repeated label the last entry wins.
+ */
+export function volumeLabels(props: Props): Map<string, string> {
+  const labels = new Map<string, string>();
+  const list = props.labels;
+  if (!Array.isArray(list)) {
+    return labels;
+  }
+  for (const entry of list as unknown[]) {
+    if (typeof entry !== "object" || entry === null) {
+      continue;
+    }
+    const { label, value } = entry as Props;
+    if (typeof label === "string" && typeof value === "string") {
+      labels.set(label, value);
+    }
+  }
+  return labels;
+}
+
+const WHOLE_MB = /^[1-9]\d*$/;
+
+/** A volume's capacity in MB, or why it cannot be read. */
+export type CapacityReading = { mb: number } | { problem: string };
+
+/**
+ * Reads a volume's capacity: from `driverOpts.Capacity` (what the vSphere volume driver acts on)
+ * when that option is present, else from the `buildenv.capacity-mb` label. Only a whole, positive
+ * number of MB written as plain decimal digits is readable; units such as `2GB` are not.
+ */
+export function volumeCapacityMb(props: Props): CapacityReading {
+  const driverOpts = props.driverOpts;
+  const [source, raw] =
+    typeof driverOpts === "object" && driverOpts !== null && "Capacity" in driverOpts
+      ? ["driverOpts.Capacity", (driverOpts as Props).Capacity]
+      : [`label "${LABEL.capacityMb}"`, volumeLabels(props).get(LABEL.capacityMb)];
+  if (raw === undefined) {
+    return { problem: `neither driverOpts.Capacity nor label "${LABEL.capacityMb}" is set` };
+  }
+  if (typeof raw !== "string" || !WHOLE_MB.test(raw) || !Number.isSafeInteger(Number(raw))) {
+    return { problem: `${source} is ${JSON.stringify(raw)}, not a whole number of MB` };
+  }
+  return { mb: Number(raw) };
+}
+
+/** The quota in MB for each priority: the configured value where given, else the default. */
+export function quotaMb(config: VolumeQuotaConfig): Record<Priority, number> {
+  return {
+    low: config.lowMaxMb ?? DEFAULT_QUOTA_MB.low,
+    normal: config.normalMaxMb ?? DEFAULT_QUOTA_MB.normal,
+    high: config.highMaxMb ?? DEFAULT_QUOTA_MB.high,
+  };
+}
+
+function isPriority(value: string | undefined): value is Priority {
+  return (PRIORITIES as readonly (string | undefined)[]).includes(value);
+}
+
+/** (1) Every volume names its owner and stack, so the reaper and the quota report can attribute it. */
+export const volumeOwnershipLabelsPolicy: policy.ResourceValidationPolicy = {
+  name: "buildenv-volume-ownership-labels",
+  description: `Every Docker volume carries non-empty "${LABEL.owner}" and "${LABEL.stack}" labels.`,
+  enforcementLevel: "mandatory",
+  validateResource: validateTypes([VOLUME_TYPE], (props, _args, reportViolation) => {
+    const labels = volumeLabels(props);
+    for (const label of [LABEL.owner, LABEL.stack]) {
+      if ((labels.get(label) ?? "").trim() === "") {
+        reportViolation(`Volume has no non-empty "${label}" label.`);
+      }
+    }
+  }),
+};
+
+/** (2) A volume's capacity stays within the quota of its priority; config overrides the quotas. */
+export const volumeCapacityQuotaPolicy: policy.ResourceValidationPolicy = {
+  name: "buildenv-volume-capacity-quota",
+  description:
+    "Every Docker volume has a readable capacity (driverOpts.Capacity, else the " +
+    `"${LABEL.capacityMb}" label) within the per-volume quota of its "${LABEL.priority}".`,
+  enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      lowMaxMb: {
+        type: "integer",
+        minimum: 1,
+        default: DEFAULT_QUOTA_MB.low,
+        description: "Largest capacity in MB of one low-priority volume.",
+      },
+      normalMaxMb: {
+        type: "integer",
+        minimum: 1,
+        default: DEFAULT_QUOTA_MB.normal,
+        description: "Largest capacity in MB of one normal-priority volume.",
+      },
+      highMaxMb: {
+        type: "integer",
+        minimum: 1,
+        default: DEFAULT_QUOTA_MB.high,
+        description: "Largest capacity in MB of one high-priority volume.",
+      },
+    },
+  },
+  validateResource: validateTypes([VOLUME_TYPE], (props, args, reportViolation) => {
+    const capacity = volumeCapacityMb(props);
+    if ("problem" in capacity) {
+      reportViolation(`Volume capacity cannot be read: ${capacity.problem}.`);
+      return;
+    }
+    const priority = volumeLabels(props).get(LABEL.priority);
+    if (!isPriority(priority)) {
+      const found = priority === undefined ? "missing" : JSON.stringify(priority);
+      reportViolation(
+        `Volume priority cannot be read: label "${LABEL.priority}" is ${found}, ` +
+          `expected one of ${PRIORITIES.join(", ")}.`,
+      );
+      return;
+    }
+    const quota = quotaMb(args.getConfig<VolumeQuotaConfig>())[priority];
+    if (capacity.mb > quota) {
+      reportViolation(
+        `Volume capacity ${capacity.mb} MB exceeds the ${priority}-priority quota of ${quota} MB.`,
+      );
+    }
+  }),
+};
+
+/** vic-machine flags that turn off TLS or the verification of client certificates. */
+export const TLS_DISABLING_FLAGS: readonly string[] = [
+  "--no-tls",
+  "--no-tlsverify",
+  "--no-tls-verify",
+];
+
+const VIC_MACHINE = /vic-machine/;
+
+/**
+ * The given flags that occur in a shell script as whole words: `--no-tls` matches `--no-tls`,
+ * `"--no-tls"` and `--no-tls=true`, but not `--no-tlsverify`. The whole script is searched rather
+ * than the vic-machine invocation alone, so flags passed through a variable are caught as well.
+ */
+export function flagsInScript(script: string, flags: readonly string[]): string[] {
+  return flags.filter((flag) => {
+    const literal = flag.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return new RegExp(`(?<![\\w-])${literal}(?![\\w-])`).test(script);
+  });
+}
+
+/**
+ * (3) VCH lifecycle commands never disable TLS and never force a create (which would re-install
+ * over an existing VCH and ignore warnings). A command counts as a VCH command when any of its
+ * scripts runs vic-machine; `--force` is allowed in the delete script, where it removes a VCH
+ * that still has containers. The short form `-f` is not looked for: searching whole scripts, it
+ * would match `rm -f` and `test -f`.
+ */
+export const vchTlsPolicy: policy.ResourceValidationPolicy = {
+  name: "buildenv-vch-tls-required",
+  description:
+    "VCH commands never pass --no-tls, --no-tlsverify or --no-tls-verify to vic-machine, " +
+    "nor --force to its create.",
+  enforcementLevel: "mandatory",
+  validateResource: validateTypes([COMMAND_TYPE], (props, args, reportViolation) => {
+    const scripts = (["create", "update", "delete"] as const).flatMap((field) => {
+      const script = props[field];
+      return typeof script === "string" ? [{ field, script }] : [];
+    });
+    if (!scripts.some(({ script }) => VIC_MACHINE.test(script))) {
+      args.notApplicable("Policy only applies to commands that run vic-machine");
+    }
+    for (const { field, script } of scripts) {
+      for (const flag of flagsInScript(script, TLS_DISABLING_FLAGS)) {
+        reportViolation(`VCH ${field} script passes ${flag}, which disables TLS verification.`);
+      }
+    }
+    const create = scripts.find(({ field }) => field === "create");
+    if (create && flagsInScript(create.script, ["--force"]).length > 0) {
+      reportViolation(
+        "VCH create script passes --force, which re-installs over an existing VCH and ignores warnings.",
+      );
+    }
+  }),
+};
+
+/** (4) GitHub secrets carry their value in `value` or `valueEncrypted`, not the deprecated fields. */
+export const githubSecretValuePolicy: policy.ResourceValidationPolicy = {
+  name: "buildenv-github-secret-value",
+  description:
+    "GitHub repository and environment secrets set value or valueEncrypted, never the " +
+    "deprecated plaintextValue or encryptedValue.",
+  enforcementLevel: "mandatory",
+  validateResource: validateTypes(REPOSITORY_SECRET_TYPES, (props, _args, reportViolation) => {
+    const replacements = [
+      ["plaintextValue", "value"],
+      ["encryptedValue", "valueEncrypted"],
+    ] as const;
+    for (const [deprecated, replacement] of replacements) {
+      if (deprecated in props) {
+        reportViolation(`Secret sets the deprecated ${deprecated}; use ${replacement} instead.`);
+      }
+    }
+    if (!("value" in props) && !("valueEncrypted" in props)) {
+      reportViolation("Secret sets neither value nor valueEncrypted.");
+    }
+  }),
+};
+
+/** (5) No organisation-wide secret, nor any grant of one to repositories. */
+export const githubOrganizationSecretPolicy: policy.ResourceValidationPolicy = {
+  name: "buildenv-no-github-organization-secrets",
+  description:
+    "No GitHub organisation secret is declared: every repository it selects could read it.",
+  enforcementLevel: "mandatory",
+  validateResource: validateTypes(ORGANIZATION_SECRET_TYPES, (_props, args, reportViolation) => {
+    reportViolation(
+      `Organisation-wide secrets are not allowed (${args.type}); ` +
+        "declare a repository or environment secret instead.",
+    );
+  }),
+};
+
+/** (6) Every container has a memory limit, so one build cannot starve the host. */
+export const containerMemoryLimitPolicy: policy.ResourceValidationPolicy = {
+  name: "buildenv-container-memory-limit",
+  description: "Every Docker container sets memory (in MB) to a positive limit.",
+  enforcementLevel: "mandatory",
+  validateResource: validateTypes([CONTAINER_TYPE], (props, _args, reportViolation) => {
+    if (!("memory" in props)) {
+      reportViolation("Container has no memory limit; set memory (in MB) to a positive integer.");
+      return;
+    }
+    const memory = props.memory;
+    if (typeof memory !== "number" || !Number.isInteger(memory) || memory <= 0) {
+      reportViolation(
+        `Container memory limit ${JSON.stringify(memory)} is not a positive integer number of MB.`,
+      );
+    }
+  }),
+};
+
+/**
+ * (7) Builds the stack policy that keeps developer stacks short-lived: every volume whose
+ * `buildenv.shared` label is not "true" belongs to a developer stack and must carry a
+ * `buildenv.expires-at` that `parseExpiry` accepts, at most `maxDays` (config, default 30) after
+ * now. Shared volumes need no expiry. An expiry already in the past passes: reaping expired
+ * stacks is the reaper's job, and the program itself refuses to run them.
+ *
+ * @param now The clock; tests pass a fixed instant.
+ */
+export function makeDeveloperStackExpiryPolicy(now: () => Date): policy.StackValidationPolicy {
+  return {
+    name: "buildenv-developer-stack-expiry",
+    description:
+      `Volumes of developer stacks ("${LABEL.shared}" not "true") carry a parseable ` +
+      `"${LABEL.expiresAt}" at most maxDays after now.`,
+    enforcementLevel: "mandatory",
+    configSchema: {
+      properties: {
+        maxDays: {
+          type: "integer",
+          minimum: 1,
+          default: DEFAULT_MAX_EXPIRY_DAYS,
+          description: "Latest expiry of a developer stack, in days from now.",
+        },
+      },
+    },
+    validateStack: (args, reportViolation) => {
+      const volumes = args.resources.filter((resource) => resource.type === VOLUME_TYPE);
+      if (volumes.length === 0) {
+        args.notApplicable("The stack declares no Docker volumes");
+      }
+      const maxDays = args.getConfig<StackExpiryConfig>().maxDays ?? DEFAULT_MAX_EXPIRY_DAYS;
+      const latest = new Date(now().getTime() + maxDays * DAY_MS);
+      for (const volume of volumes) {
+        const labels = volumeLabels(volume.props);
+        if (labels.get(LABEL.shared) === "true") {
+          continue;
+        }
+        const raw = labels.get(LABEL.expiresAt);
+        const expiresAt = raw === undefined ? undefined : expiry.parseExpiry(raw);
+        const subject = `Developer volume "${volume.name}"`;
+        if (raw === undefined) {
+          reportViolation(`${subject} has no "${LABEL.expiresAt}" label.`, volume.urn);
+        } else if (expiresAt === undefined) {
+          reportViolation(
+            `${subject} has an unparseable "${LABEL.expiresAt}" label ${JSON.stringify(raw)}.`,
+            volume.urn,
+          );
+        } else if (expiresAt.getTime() > latest.getTime()) {
+          reportViolation(
+            `${subject} expires at ${expiry.formatExpiry(expiresAt)}, more than ${maxDays} days ` +
+              `from now (latest allowed ${expiry.formatExpiry(latest)}).`,
+            volume.urn,
+          );
+        }
+      }
+    },
+  };
+}
+
+/** The developer stack expiry policy on the real clock. */
+export const developerStackExpiryPolicy = makeDeveloperStackExpiryPolicy(() => new Date());
+
+/**
+ * Every policy of the pack, the stack expiry policy reading the given clock.
+ *
+ * @param now The clock for the expiry policy; defaults to the real one.
+ */
+export function makePolicies(now: () => Date = () => new Date()): policy.Policies {
+  return [
+    volumeOwnershipLabelsPolicy,
+    volumeCapacityQuotaPolicy,
+    vchTlsPolicy,
+    githubSecretValuePolicy,
+    githubOrganizationSecretPolicy,
+    containerMemoryLimitPolicy,
+    makeDeveloperStackExpiryPolicy(now),
+  ];
+}
+
+/** Every policy of the pack, on the real clock: what `index.ts` serves. */
+export const policies: policy.Policies = makePolicies();
+
+/** A resource as the program registered it, for `runPolicies`. */
+export interface PlannedResource {
+  /** Type token, e.g. `docker:index/volume:Volume`. */
+  type: string;
+  /** Logical name. */
+  name: string;
+  /** Inputs (resource policies) and, lacking real outputs, also the stack policy's view. */
+  props: Record<string, unknown>;
+  /** Defaults to `urn:pulumi:stack::buildenv::<type>::<name>`. */
+  urn?: string;
+}
+
+class NotApplicable extends Error {}
+
+function throwNotApplicable(reason?: string): never {
+  throw new NotApplicable(reason ?? "not applicable");
+}
+
+function isTypeOf(type: string, resourceClass: unknown): boolean {
+  return (resourceClass as { __pulumiType?: unknown }).__pulumiType === type;
+}
+
+/** Runs a validation the way the analyzer does, except that it must finish synchronously. */
+function runValidation(policyName: string, validation: () => Promise<void> | void): void {
+  try {
+    if (validation() instanceof Promise) {
+      throw new Error(`policy ${policyName} is asynchronous, which runPolicies does not support`);
+    }
+  } catch (error) {
+    if (!(error instanceof NotApplicable)) {
+      throw error;
+    }
+  }
+}
+
+/**
+ * Runs every policy of the pack as the analyzer would: each resource policy on every resource
+ * (policies on other types mark themselves not applicable and report nothing), then the stack
+ * policy on all resources at once. Policies whose enforcement level is configured (or declared)
+ * as "disabled" are skipped.
+ *
+ * @param resources The resources to check; `props` serve as both inputs and outputs.
+ * @param config Pack config as `pulumi --policy-pack-config` takes it: policy name to an
+ *   enforcement level or to `{enforcementLevel?, ...properties}`; `all` sets every policy's level.
+ *   Defaults to no config, i.e. every policy's schema defaults.
+ * @param now The clock of the stack expiry policy; defaults to the real clock.
+ * @returns Every violation as `<policy name> [<resource name>]: <message>` for resource policies
+ *   and `<policy name>: <message>` for the stack policy, in policy then resource order; empty when
+ *   everything complies.
+ */
+export function runPolicies(
+  resources: readonly PlannedResource[],
+  config: policy.PolicyPackConfig = {},
+  now: () => Date = () => new Date(),
+): string[] {
+  const settings = (name: string): Record<string, unknown> => {
+    const entry = config[name];
+    return typeof entry === "string" ? { enforcementLevel: entry } : { ...entry };
+  };
+  const withUrn = resources.map((r) => ({
+    ...r,
+    urn: r.urn ?? `urn:pulumi:stack::buildenv::${r.type}::${r.name}`,
+  }));
+  const violations: string[] = [];
+  for (const p of makePolicies(now)) {
+    const { enforcementLevel, ...properties } = settings(p.name);
+    const level = enforcementLevel ?? settings("all").enforcementLevel ?? p.enforcementLevel;
+    if (level === "disabled") {
+      continue;
+    }
+    const getConfig = <T extends object>(): T => properties as T;
+    const common = {
+      opts: {
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+      },
+      stackTags: new Map<string, string>(),
+      getConfig,
+      notApplicable: throwNotApplicable,
+    };
+    if ("validateStack" in p) {
+      const stackResources: policy.PolicyResource[] = withUrn.map((r) => ({
+        ...common,
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        props: r.props,
+        dependencies: [],
+        propertyDependencies: {},
+        isType: (resourceClass) => isTypeOf(r.type, resourceClass),
+        asType: (resourceClass) =>
+          isTypeOf(r.type, resourceClass) ? (r.props as never) : undefined,
+      }));
+      const report: policy.ReportViolation = (message) => violations.push(`${p.name}: ${message}`);
+      runValidation(p.name, () =>
+        p.validateStack({ ...common, resources: stackResources }, report),
+      );
+      continue;
+    }
+    const validations = [p.validateResource ?? []].flat();
+    for (const r of withUrn) {
+      const args: policy.ResourceValidationArgs = {
+        ...common,
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        props: r.props,
+        isType: (resourceClass) => isTypeOf(r.type, resourceClass),
+        asType: (resourceClass) =>
+          isTypeOf(r.type, resourceClass) ? (r.props as never) : undefined,
+      };
+      const report: policy.ReportViolation = (message) =>
+        violations.push(`${p.name} [${r.name}]: ${message}`);
+      for (const validate of validations) {
+        runValidation(p.name, () => validate(args, report));
+      }
+    }
+  }
+  return violations;
+}
