@@ -358,7 +358,8 @@ export function makeDeveloperStackExpiryPolicy(now: () => Date): policy.StackVal
     name: "buildenv-developer-stack-expiry",
     description:
       `Volumes of developer stacks ("${LABEL.shared}" not "true") carry a parseable ` +
-      `"${LABEL.expiresAt}" at most maxDays after now.`,
+      `"${LABEL.expiresAt}" at most maxDays after now; "never" only on the local engine ` +
+      `(driver "local"), where a stack occupies no shared infrastructure.`,
     enforcementLevel: "mandatory",
     configSchema: {
       properties: {
@@ -385,6 +386,10 @@ export function makeDeveloperStackExpiryPolicy(now: () => Date): policy.StackVal
         const raw = labels.get(LABEL.expiresAt);
         const expiresAt = raw === undefined ? undefined : expiry.parseExpiry(raw);
         const subject = `Developer volume "${volume.name}"`;
+        if (raw === "never" && volume.props["driver"] === "local") {
+          // As in config.ts: an expiry is optional for a laptop's own engine.
+          continue;
+        }
         if (raw === undefined) {
           reportViolation(`${subject} has no "${LABEL.expiresAt}" label.`, volume.urn);
         } else if (expiresAt === undefined) {

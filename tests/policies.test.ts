@@ -436,6 +436,11 @@ describe("developer stack expiry policy", () => {
     assert.deepStrictEqual(checkStack(p, [devVolume(atLimit)]), []);
   });
 
+  it("passes a developer volume on the local engine that never expires (expiry is optional there)", () => {
+    const never = { ...DEVELOPER_LABELS, "buildenv.expires-at": "never" };
+    assert.deepStrictEqual(checkStack(p, [devVolume(never)]), []);
+  });
+
   it("passes a shared volume that never expires", () => {
     assert.deepStrictEqual(checkStack(p, [{ name: "ci-cache", props: volume(SHARED_LABELS) }]), []);
   });
@@ -448,9 +453,10 @@ describe("developer stack expiry policy", () => {
     ]);
   });
 
-  it("reports a developer volume that never expires or lacks an expiry", () => {
+  it("reports a developer volume on a VCH that never expires, or any that lacks an expiry", () => {
     const never = { ...DEVELOPER_LABELS, "buildenv.expires-at": "never" };
-    assert.deepStrictEqual(checkStack(p, [devVolume(never)]), [
+    const onVch = { name: "alice-cache", props: volume(never, { driver: "vsphere" }) };
+    assert.deepStrictEqual(checkStack(p, [onVch]), [
       `${urn}: Developer volume "alice-cache" has an unparseable "buildenv.expires-at" label "never".`,
     ]);
     const missing = withoutLabel(DEVELOPER_LABELS, "buildenv.expires-at");
