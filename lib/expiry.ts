@@ -17,7 +17,7 @@ export function parseExpiry(value: string): Date | undefined {
   const dateOnly = DATE_ONLY.exec(value);
   if (dateOnly) {
     const [, y, m, d] = dateOnly.map(Number);
-    return validCalendarDate(y, m, d) ? new Date(Date.UTC(y, m - 1, d)) : undefined;
+    return validCalendarDate(y, m, d) ? utcDate(y, m, d) : undefined;
   }
   const dateTime = DATE_TIME.exec(value);
   if (!dateTime) {
@@ -38,11 +38,18 @@ export function parseExpiry(value: string): Date | undefined {
   return Number.isNaN(parsed.getTime()) ? undefined : parsed;
 }
 
+// Date.UTC reads years 0-99 as 1900-1999; setUTCFullYear takes the year as written.
+function utcDate(year: number, month: number, day: number): Date {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date;
+}
+
 function validCalendarDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) {
     return false;
   }
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const daysInMonth = utcDate(year, month + 1, 0).getUTCDate();
   return day <= daysInMonth;
 }
 
