@@ -43,7 +43,11 @@ export function vchStackConfig(overrides: Record<string, unknown> = {}): Record<
       source: { capacity: "2GB", keep: true, store: "archive" },
       output: { capacity: "4GiB" },
     },
-    "buildenv:registry": { server: "registry.example.com", repository: "buildenv/build", username: "buildenv-ci" },
+    "buildenv:registry": {
+      server: "registry.example.com",
+      repository: "buildenv/build",
+      username: "buildenv-ci",
+    },
     "buildenv:registryPassword": REGISTRY_PASSWORD,
     "vsphere:vsphereServer": "vcenter.example.com",
     "vsphere:user": "buildenv@vsphere.local",
@@ -92,7 +96,10 @@ export function stubVsphere(): void {
     datacenterId: inputs.datacenterId,
     resourcePoolId: "resgroup-8",
   }));
-  mocks.stubResourceOutputs("command:local:Command", () => ({ stdout: INSPECT_STDOUT, stderr: "" }));
+  mocks.stubResourceOutputs("command:local:Command", () => ({
+    stdout: INSPECT_STDOUT,
+    stderr: "",
+  }));
   mocks.stubResourceOutputs("docker-build:index:Image", (args) => ({
     digest: "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
     ref: `${(args.inputs.tags as string[])[0]}@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef`,
@@ -108,7 +115,9 @@ export function stubVsphere(): void {
   mocks.stubResourceOutputs("tls:index/selfSignedCert:SelfSignedCert", (args) => ({
     certPem: `-----BEGIN CERTIFICATE-----\nCERT-OF-${args.name}\n-----END CERTIFICATE-----\n`,
   }));
-  mocks.stubResourceOutputs("tls:index/certRequest:CertRequest", (args) => ({ certRequestPem: `CSR-OF-${args.name}` }));
+  mocks.stubResourceOutputs("tls:index/certRequest:CertRequest", (args) => ({
+    certRequestPem: `CSR-OF-${args.name}`,
+  }));
   mocks.stubResourceOutputs("tls:index/locallySignedCert:LocallySignedCert", (args) => ({
     certPem: `-----BEGIN CERTIFICATE-----\nCERT-OF-${args.name}\n-----END CERTIFICATE-----\n`,
   }));
@@ -128,7 +137,10 @@ export interface RunResult {
 }
 
 /** Sets the stack config, then runs the program; all registrations have reached the mocks on return. */
-export async function runStack(config: Record<string, unknown>, options: RunOptions = {}): Promise<RunResult> {
+export async function runStack(
+  config: Record<string, unknown>,
+  options: RunOptions = {},
+): Promise<RunResult> {
   await setMode(options.mode ?? "update", options.stack ?? "dev");
   setConfig(config, options.secretKeys ?? VCH_SECRET_KEYS.filter((k) => k in config));
   const parsed = loadConfig(options.now ?? NOW);
@@ -138,7 +150,10 @@ export async function runStack(config: Record<string, unknown>, options: RunOpti
 }
 
 /** Runs a config that must be rejected; returns the error message (and asserts it threw). */
-export async function rejectedConfig(config: Record<string, unknown>, options: RunOptions = {}): Promise<string> {
+export async function rejectedConfig(
+  config: Record<string, unknown>,
+  options: RunOptions = {},
+): Promise<string> {
   try {
     await runStack(config, options);
   } catch (error) {
@@ -151,13 +166,17 @@ export async function rejectedConfig(config: Record<string, unknown>, options: R
 /** Every output of the program resolved, secrets included, for comparisons. */
 export async function resolveAll(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
-    return resolveAll(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)));
+    return resolveAll(
+      await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)),
+    );
   }
   if (Array.isArray(value)) {
     return Promise.all(value.map(resolveAll));
   }
   if (value && typeof value === "object") {
-    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveAll(v)] as const));
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await resolveAll(v)] as const),
+    );
     return Object.fromEntries(entries);
   }
   return value;
