@@ -2,9 +2,10 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_COMPUTE_CLASSES, Priority } from "../config";
+import { Priority } from "../config";
 import {
   VIC_PASSWORD_ENV,
+  VchSpec,
   createScript,
   deleteScript,
   parseDockerEndpoint,
@@ -27,7 +28,31 @@ import {
 const POOL = "vsphere:index/resourcePool:ResourcePool";
 const COMMAND = "command:local:Command";
 
-/** The spec the realistic stack in tests/stack.ts must produce, written out by hand. */
+/** What the realistic stack in tests/stack.ts must give vic-machine, written out by hand. */
+const EXPECTED_SPEC: VchSpec = {
+  vicMachine: "vic-machine-linux",
+  target: "vcenter.example.com/dc1",
+  user: "buildenv@vsphere.local",
+  thumbprint: VCENTER_THUMBPRINT,
+  name: "buildenv-alice",
+  computeResource: "build-cluster/buildenv-alice",
+  imageStore: "vsanDatastore/buildenv-images",
+  volumeStores: [
+    { datastore: "vsanDatastore", path: "buildenv/volumes", label: "default" },
+    { datastore: "nfs-archive", path: "buildenv/keep", label: "archive" },
+  ],
+  bridgeNetwork: "buildenv-bridge",
+  publicNetwork: "VM Network",
+  clientNetwork: "buildenv-clients",
+  tlsCname: "vch-alice.build.example.com",
+  cpuShares: "high",
+  memoryShares: "high",
+  memoryLimitMB: 16384,
+  memoryReservationMB: 4096,
+  cpuLimitMHz: 16000,
+  cpuReservationMHz: 4000,
+};
+
 const EXPECTED_CREATE_ARGS = [
   "create",
   "--target=vcenter.example.com/dc1",
@@ -165,7 +190,7 @@ describe("Virtual Container Host stacks", () => {
     it("creates and deletes the VCH with the full argument lists", async () => {
       await runStack(vchStackConfig());
       const lifecycle = mocks.one(COMMAND);
-      const spec = specOf(lifecycle.inputs.create as string);
+      const spec = EXPECTED_SPEC;
       assert.deepStrictEqual(vicCreateArgs(spec), EXPECTED_CREATE_ARGS);
       // A kept volume lives in the stores, so delete must leave them (no --force).
       assert.deepStrictEqual(vicDeleteArgs(spec, { force: false }), EXPECTED_DELETE_ARGS);
@@ -188,7 +213,7 @@ describe("Virtual Container Host stacks", () => {
         }),
       );
       const lifecycle = mocks.one(COMMAND);
-      const spec = specOf(lifecycle.inputs.create as string);
+      const spec = EXPECTED_SPEC;
       assert.strictEqual(lifecycle.inputs.delete, deleteScript(spec, { force: true }));
       assert.deepStrictEqual(vicDeleteArgs(spec, { force: true }), [
         ...EXPECTED_DELETE_ARGS,
@@ -245,9 +270,11 @@ describe("Virtual Container Host stacks", () => {
         { address: "vcenter.example.com", insecure: false },
       );
       assert.ok(
-        vicCreateArgs(specOf(mocks.one(COMMAND).inputs.create as string)).includes(
-          "--thumbprint=11:22:33:44:55:66:77:88:99:00:AA:BB:CC:DD:EE:FF:11:22:33:44",
-        ),
+        mocks.one(COMMAND).inputs.create ===
+          createScript({
+            ...EXPECTED_SPEC,
+            thumbprint: "11:22:33:44:55:66:77:88:99:00:AA:BB:CC:DD:EE:FF:11:22:33:44",
+          }),
       );
     });
   });
@@ -419,37 +446,3 @@ describe("Virtual Container Host stacks", () => {
     });
   });
 });
-
-/** Recovers the spec from a create script by rebuilding it from the same config values. */
-function specOf(script: string) {
-  const thumbprint = /--thumbprint=([0-9A-F:]+)/.exec(script)?.[1];
-  const memory = Number(/--memory=(\d+)/.exec(script)?.[1]);
-  const priority =
-    (["low", "normal", "high"] as const).find(
-      (p) => DEFAULT_COMPUTE_CLASSES[p].memoryMB === memory,
-    ) ?? "high";
-  const computeClass = { ...DEFAULT_COMPUTE_CLASSES[priority] };
-  return {
-    vicMachine: "vic-machine-linux",
-    target: "vcenter.example.com/dc1",
-    user: "buildenv@vsphere.local",
-    thumbprint: thumbprint ?? "",
-    name: "buildenv-alice",
-    computeResource: "build-cluster/buildenv-alice",
-    imageStore: "vsanDatastore/buildenv-images",
-    volumeStores: [
-      { datastore: "vsanDatastore", path: "buildenv/volumes", label: "default" },
-      { datastore: "nfs-archive", path: "buildenv/keep", label: "archive" },
-    ],
-    bridgeNetwork: "buildenv-bridge",
-    publicNetwork: "VM Network",
-    clientNetwork: "buildenv-clients",
-    tlsCname: "vch-alice.build.example.com",
-    cpuShares: computeClass.shares,
-    memoryShares: computeClass.shares,
-    memoryLimitMB: computeClass.memoryMB,
-    memoryReservationMB: computeClass.memoryReservationMB,
-    cpuLimitMHz: computeClass.cpuMHz,
-    cpuReservationMHz: computeClass.cpuReservationMHz,
-  };
-}
