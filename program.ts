@@ -21,7 +21,7 @@ export interface BuildEnvironmentOutputs {
   buildImageTag: string;
   computeClass: ComputeClass;
   expiresAt: string;
-  /** The `docker run` line that starts a build shell in the environment. */
+  /** The `docker run` line that runs a command in the environment: append the command. */
   buildCommand: pulumi.Output<string>;
   /** TLS material for clients of a VCH; undefined for the local engine. */
   tls?: {
@@ -37,7 +37,10 @@ export interface ProgramOptions {
   root?: string;
 }
 
-/** The docker run line for a build shell: volumes at /workspace/<name>, the class's limits. */
+/**
+ * The docker run line that runs a command in the environment (append the command): volumes at
+ * /workspace/<name>, the class's limits, the source volume as working directory.
+ */
 export function buildCommandLine(
   image: string,
   volumes: Record<string, string>,
@@ -48,7 +51,7 @@ export function buildCommandLine(
     .map((volume) => `-v ${volumes[volume]}:${WORKSPACE}/${volume}`);
   const workdir = "source" in volumes ? `${WORKSPACE}/source` : WORKSPACE;
   return [
-    "docker run --rm -it",
+    "docker run --rm",
     `--memory ${computeClass.memoryMB}m`,
     `--cpu-shares ${DOCKER_CPU_SHARES[computeClass.shares]}`,
     ...mounts,

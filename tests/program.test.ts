@@ -108,7 +108,7 @@ describe("program on the local engine", () => {
       computeClass: DEFAULT_COMPUTE_CLASSES.normal,
       expiresAt: "never",
       buildCommand:
-        "docker run --rm -it --memory 8192m --cpu-shares 1024 " +
+        "docker run --rm --memory 8192m --cpu-shares 1024 " +
         "-v buildenv-dev-output:/workspace/output -v buildenv-dev-source:/workspace/source " +
         `-w /workspace/source buildenv-build:${DEFAULT_TAG}`,
     });
@@ -222,11 +222,11 @@ describe("program on the local engine", () => {
         { source: "v-src", cache: "v-cache" },
         DEFAULT_COMPUTE_CLASSES.high,
       ),
-      "docker run --rm -it --memory 16384m --cpu-shares 2048 -v v-cache:/workspace/cache -v v-src:/workspace/source -w /workspace/source img:1",
+      "docker run --rm --memory 16384m --cpu-shares 2048 -v v-cache:/workspace/cache -v v-src:/workspace/source -w /workspace/source img:1",
     );
     assert.strictEqual(
       buildCommandLine("img:1", { cache: "v-cache" }, DEFAULT_COMPUTE_CLASSES.low),
-      "docker run --rm -it --memory 4096m --cpu-shares 512 -v v-cache:/workspace/cache -w /workspace img:1",
+      "docker run --rm --memory 4096m --cpu-shares 512 -v v-cache:/workspace/cache -w /workspace img:1",
     );
   });
 });
