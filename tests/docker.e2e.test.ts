@@ -59,6 +59,8 @@ describe("on a real Docker engine", function () {
       );
       this.skip();
     }
+    // A `before` hook runs ahead of the root beforeEach that clears the recordings.
+    mocks.reset();
     const { outputs } = await runStack(
       { "buildenv:host": { kind: "local", dockerHost: DOCKER_HOST } },
       { stack: STACK },
