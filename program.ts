@@ -3,6 +3,7 @@
  * tests and the benchmark can run it for any config without re-importing the entry point.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
 import { BuildImage } from "./components/buildImage";
 import { BuildVolume } from "./components/buildVolume";
 import { CiSecrets } from "./components/ciSecrets";
@@ -71,6 +72,7 @@ export function buildEnvironment(
     root,
     config.buildImage.inputs,
     config.buildImage.buildArgs,
+    { cacheFile: path.join(root, "node_modules", ".cache", "buildenv", "image-manifest.json") },
   );
   const prefix = `buildenv-${config.stack}`;
   const volumeKeys = Object.keys(config.volumes);

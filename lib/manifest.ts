@@ -70,16 +70,35 @@ export function validateBuildArgValue(value: string): string | undefined {
  *   valid UTF-8.
  */
 export function listInputEntries(root: string, inputs: readonly string[]): ManifestEntry[] {
+  return collectInputEntries(root, inputs, undefined);
+}
+
+function collectInputEntries(
+  root: string,
+  inputs: readonly string[],
+  cacheFile: string | undefined,
+): ManifestEntry[] {
   if (inputs.length === 0) {
     // Git would list the whole tree for no paths at all; an empty list is far likelier a mistake.
     throw new Error(`build image inputs must name at least one file or directory under ${root}`);
   }
   const rootDir = path.resolve(root);
-  const entries: ManifestEntry[] = [];
-  for (const input of outermostInputs(inputs.map((input) => resolveInput(root, rootDir, input)))) {
-    collectEntries(rootDir, input.relative, input.stats, entries);
+  const resolved = outermostInputs(inputs.map((input) => resolveInput(root, rootDir, input)));
+  // A cache inside the inputs would list itself (and its temporary file) as an input.
+  const cache =
+    cacheFile === undefined || isInsideInputs(path.resolve(cacheFile), rootDir, resolved)
+      ? undefined
+      : StatCache.load(path.resolve(cacheFile), rootDir);
+  try {
+    const entries: ManifestEntry[] = [];
+    for (const input of resolved) {
+      collectEntries(rootDir, input.relative, input.stats, entries, cache);
+    }
+    cache?.save();
+    return sortAndDeduplicate(entries);
+  } finally {
+    cache?.discard();
   }
-  return sortAndDeduplicate(entries);
 }
 
 /**
@@ -109,6 +128,18 @@ export function formatManifest(
   return lines.join("");
 }
 
+/** How computeImageTag may avoid work; none of it changes the result. */
+export interface ImageTagOptions {
+  /**
+   * File to keep a stat cache in between runs, as git keeps its index: a file whose lstat (size,
+   * mtime, ctime, inode, mode) is unchanged since it was hashed is not read again. Default: none,
+   * every file is read. A relative path is relative to the working directory. A missing,
+   * corrupted, outdated or foreign cache is ignored and rewritten, one that cannot be written is
+   * simply not written, and one that would lie inside the inputs is not used at all.
+   */
+  cacheFile?: string;
+}
+
 /**
  * The manifest of the inputs and build arguments, and the image tag: the git blob hash of the
  * manifest (what `git hash-object` prints for a file holding it).
@@ -116,13 +147,15 @@ export function formatManifest(
  * @param root directory the inputs are relative to.
  * @param inputs files or directories relative to `root` (see listInputEntries).
  * @param buildArgs default none (see formatManifest).
+ * @param options default none: no cache.
  */
 export function computeImageTag(
   root: string,
   inputs: readonly string[],
   buildArgs: Readonly<Record<string, string>> = {},
+  options: ImageTagOptions = {},
 ): ImageTag {
-  const entries = listInputEntries(root, inputs);
+  const entries = collectInputEntries(root, inputs, options.cacheFile);
   const manifest = formatManifest(entries, buildArgs);
   return { manifest, tag: gitBlobHash(manifest), entries };
 }
@@ -273,18 +306,15 @@ function collectEntries(
   relative: string,
   stats: fs.Stats,
   entries: ManifestEntry[],
+  cache: StatCache | undefined,
 ): void {
   const absolute = relative === "" ? rootDir : path.join(rootDir, relative);
   if (stats.isSymbolicLink()) {
-    entries.push({
-      mode: "120000",
-      sha1: gitBlobHash(fs.readlinkSync(absolute, "buffer")),
-      path: relative,
-    });
+    entries.push(symlinkEntry(absolute, relative, cache));
   } else if (stats.isFile()) {
-    entries.push(fileEntry(absolute, relative));
+    entries.push(fileEntry(absolute, relative, cache));
   } else if (stats.isDirectory()) {
-    collectDirectory(rootDir, absolute, relative, entries);
+    collectDirectory(rootDir, absolute, relative, entries, cache);
   }
   // Sockets, FIFOs and devices cannot be committed, so git would list nothing for them.
 }
@@ -294,6 +324,7 @@ function collectDirectory(
   absolute: string,
   relative: string,
   entries: ManifestEntry[],
+  cache: StatCache | undefined,
 ): void {
   const prefix = relative === "" ? "" : relative + "/";
   for (const dirent of fs.readdirSync(absolute, { withFileTypes: true })) {
@@ -307,30 +338,60 @@ function collectDirectory(
     const childRelative = prefix + name;
     const childAbsolute = absolute + path.sep + name;
     if (dirent.isFile()) {
-      entries.push(fileEntry(childAbsolute, childRelative));
+      entries.push(fileEntry(childAbsolute, childRelative, cache));
     } else if (dirent.isDirectory()) {
-      collectDirectory(rootDir, childAbsolute, childRelative, entries);
+      collectDirectory(rootDir, childAbsolute, childRelative, entries, cache);
     } else if (dirent.isSymbolicLink()) {
-      const target = fs.readlinkSync(childAbsolute, "buffer");
-      entries.push({ mode: "120000", sha1: gitBlobHash(target), path: childRelative });
+      entries.push(symlinkEntry(childAbsolute, childRelative, cache));
     }
   }
 }
 
-function fileEntry(absolute: string, relative: string): ManifestEntry {
-  // One open for both the mode and the content, so they describe the same file.
+function fileEntry(
+  absolute: string,
+  relative: string,
+  cache: StatCache | undefined,
+): ManifestEntry {
+  const cached = cache?.lookup(absolute, relative);
+  if (cached !== undefined) {
+    return cached;
+  }
+  cache?.beforeHashing();
+  // One open for both the mode and the content, so they describe the same file; the stats are
+  // taken before the content is read, so a change while reading shows in the next lstat.
   const fd = fs.openSync(absolute, "r");
   try {
     const stats = fs.fstatSync(fd);
-    const executable = (stats.mode & 0o100) !== 0;
-    return {
-      mode: executable ? "100755" : "100644",
+    const entry: ManifestEntry = {
+      mode: (stats.mode & 0o100) !== 0 ? "100755" : "100644",
       sha1: hashOpenFile(fd, stats.size),
       path: relative,
     };
+    cache?.remember(relative, stats, entry.sha1);
+    return entry;
   } finally {
     fs.closeSync(fd);
   }
+}
+
+function symlinkEntry(
+  absolute: string,
+  relative: string,
+  cache: StatCache | undefined,
+): ManifestEntry {
+  const cached = cache?.lookup(absolute, relative);
+  if (cached !== undefined) {
+    return cached;
+  }
+  cache?.beforeHashing();
+  // A link cannot be rewritten in place, only replaced (a new inode and ctime), so stats taken
+  // before reading it describe this target or an older link.
+  const stats = cache === undefined ? undefined : fs.lstatSync(absolute);
+  const sha1 = gitBlobHash(fs.readlinkSync(absolute, "buffer"));
+  if (stats?.isSymbolicLink()) {
+    cache?.remember(relative, stats, sha1);
+  }
+  return { mode: "120000", sha1, path: relative };
 }
 
 /** Above this size a file is hashed in chunks rather than read into one buffer. */
@@ -402,4 +463,243 @@ function assertUtf8Name(directory: string, name: string): void {
 function sortAndDeduplicate(entries: ManifestEntry[]): ManifestEntry[] {
   entries.sort((a, b) => compareUtf8(a.path, b.path));
   return entries.filter((entry, i) => i === 0 || entry.path !== entries[i - 1].path);
+}
+
+function isInsideInputs(file: string, rootDir: string, inputs: readonly ResolvedInput[]): boolean {
+  return inputs.some((input) => {
+    const fromInput = path.relative(path.join(rootDir, input.relative), file);
+    return (
+      !fromInput.startsWith(`..${path.sep}`) && fromInput !== ".." && !path.isAbsolute(fromInput)
+    );
+  });
+}
+
+/** Bumped whenever the layout of StatCacheFile or the meaning of a field changes. */
+export const STAT_CACHE_VERSION = 1;
+
+/**
+ * The stat cache file, JSON. Like git's index it trusts that a file whose lstat is unchanged
+ * still has the content it had when hashed, which holds because any later change gives the file
+ * an mtime at or after that moment. A change in the same clock tick as the stats were taken
+ * would keep the mtime, git's "racily clean" problem, so an entry whose mtime is not strictly
+ * older than `racyFromMs` is hashed again. Like git, this trusts the wall clock not to be set back.
+ *
+ * Times are st_mtime and st_ctime in milliseconds as node reports them, doubles with about a
+ * quarter of a microsecond of resolution: exact nanoseconds (BigInt stats) made a warm run a
+ * third slower, and the coarser clock is as safe, since the racy check uses the same doubles.
+ */
+export interface StatCacheFile {
+  /** STAT_CACHE_VERSION of the writer; any other version is ignored. */
+  version: number;
+  /** Absolute root the entries are relative to; a cache of another root is ignored. */
+  root: string;
+  /** The mtime the file system gave a file created before any entry of this cache was hashed. */
+  racyFromMs: number;
+  /** By path relative to the root (POSIX separators), the files and symlinks of the last run. */
+  entries: Record<string, StatCacheEntry>;
+}
+
+/**
+ * What lstat said about a file (or symlink) before it was read, and its git blob hash. A tuple
+ * rather than an object because a warm run spends a fifth of its time parsing the cache, and
+ * tuples parse in half the time of objects repeating six keys.
+ */
+export type StatCacheEntry = [
+  size: number,
+  mtimeMs: number,
+  ctimeMs: number,
+  ino: number,
+  /** st_mode: file type and permission bits. */
+  mode: number,
+  sha1: string,
+];
+
+const SHA1_HEX = /^[0-9a-f]{40}$/;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The stat cache of one run: reads the previous cache once, answers lookups from it, collects
+ * the entries of this run and writes them back atomically when anything differs. Never throws
+ * for the cache's sake: an unusable cache file counts as empty, a failed write is dropped.
+ */
+class StatCache {
+  /** The entries of this run, hits and fresh hashes alike. */
+  private readonly current = new Map<string, StatCacheEntry>();
+  private hits = 0;
+  private hashed = 0;
+  /** Created before the first hash, so its mtime bounds the stats of every entry hashed after. */
+  private temp: { file: string; fd: number; racyFromMs: number } | undefined;
+  /** Set once creating the temporary file failed: this run writes nothing. */
+  private unwritable = false;
+
+  private constructor(
+    private readonly file: string,
+    private readonly rootDir: string,
+    /** The previous entries, or undefined when the file was missing or unusable. */
+    private readonly previous: Record<string, unknown> | undefined,
+    private readonly previousCount: number,
+    /** Entries with an mtime at or after this may have changed unseen after they were hashed. */
+    private readonly racyFromMs: number,
+  ) {}
+
+  static load(file: string, rootDir: string): StatCache {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch {
+      return new StatCache(file, rootDir, undefined, 0, -Infinity);
+    }
+    if (
+      !isRecord(parsed) ||
+      parsed.version !== STAT_CACHE_VERSION ||
+      parsed.root !== rootDir ||
+      typeof parsed.racyFromMs !== "number" ||
+      !Number.isFinite(parsed.racyFromMs) ||
+      !isRecord(parsed.entries)
+    ) {
+      return new StatCache(file, rootDir, undefined, 0, -Infinity);
+    }
+    const entries = parsed.entries;
+    return new StatCache(file, rootDir, entries, Object.keys(entries).length, parsed.racyFromMs);
+  }
+
+  /**
+   * The manifest entry of a file or symlink from the cache, when its lstat equals the cached one
+   * and its mtime is older than the cache; undefined otherwise (then it has to be hashed). Reads
+   * nothing but the lstat, and only for a path the cache holds.
+   */
+  lookup(absolute: string, relative: string): ManifestEntry | undefined {
+    if (this.previous === undefined || !Object.hasOwn(this.previous, relative)) {
+      return undefined;
+    }
+    const cached = this.previous[relative];
+    const stats = fs.lstatSync(absolute, { throwIfNoEntry: false });
+    if (
+      stats === undefined ||
+      !(stats.mtimeMs < this.racyFromMs) ||
+      !Array.isArray(cached) ||
+      cached.length !== 6 ||
+      cached[0] !== stats.size ||
+      cached[1] !== stats.mtimeMs ||
+      cached[2] !== stats.ctimeMs ||
+      cached[3] !== stats.ino ||
+      cached[4] !== stats.mode ||
+      typeof cached[5] !== "string" ||
+      !SHA1_HEX.test(cached[5])
+    ) {
+      return undefined;
+    }
+    let mode: ManifestEntry["mode"];
+    if (stats.isSymbolicLink()) {
+      mode = "120000";
+    } else if (stats.isFile()) {
+      mode = (stats.mode & 0o100) !== 0 ? "100755" : "100644";
+    } else {
+      return undefined;
+    }
+    // Every element was just compared, so the parsed tuple can be written back as it is.
+    this.current.set(relative, cached as StatCacheEntry);
+    this.hits++;
+    return { mode, sha1: cached[5], path: relative };
+  }
+
+  /**
+   * To be called before a file is read: creates the temporary file the cache will be written to
+   * and takes its mtime as the cache's racyFromMs. Taking the moment before any stats of this
+   * run (rather than when writing, as git does) also covers a file changed between being hashed
+   * and the cache being written, within one clock tick.
+   */
+  beforeHashing(): void {
+    if (this.temp !== undefined || this.unwritable) {
+      return;
+    }
+    const temp = `${this.file}.${process.pid}.${crypto.randomBytes(6).toString("hex")}.tmp`;
+    let fd: number | undefined;
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      fd = fs.openSync(temp, "wx", 0o644);
+      this.temp = { file: temp, fd, racyFromMs: fs.fstatSync(fd).mtimeMs };
+    } catch {
+      this.unwritable = true;
+      if (fd !== undefined) {
+        closeAndRemove(fd, temp);
+      }
+    }
+  }
+
+  /** Records the stats a file had before it was read, and the hash of what was read. */
+  remember(relative: string, stats: fs.Stats, sha1: string): void {
+    this.current.set(relative, entryFromStats(stats, sha1));
+    this.hashed++;
+  }
+
+  /**
+   * Writes this run's entries (and so drops those of files no longer listed) unless the file
+   * already holds exactly them: atomically, through the temporary file and a rename.
+   */
+  save(): void {
+    const unchanged =
+      this.previous !== undefined && this.hashed === 0 && this.hits === this.previousCount;
+    if (unchanged) {
+      return;
+    }
+    // With nothing hashed, every entry is a hit older than the previous cache, so a later moment
+    // is as safe as that one.
+    this.beforeHashing();
+    if (this.temp === undefined) {
+      return;
+    }
+    const { file, fd, racyFromMs } = this.temp;
+    this.temp = undefined;
+    const content: StatCacheFile = {
+      version: STAT_CACHE_VERSION,
+      root: this.rootDir,
+      racyFromMs,
+      entries: Object.fromEntries(this.current),
+    };
+    try {
+      fs.writeFileSync(fd, JSON.stringify(content));
+      fs.closeSync(fd);
+    } catch {
+      closeAndRemove(fd, file);
+      return;
+    }
+    try {
+      fs.renameSync(file, this.file);
+    } catch {
+      removeQuietly(file);
+    }
+  }
+
+  /** Removes the temporary file if it was not saved (the run failed). */
+  discard(): void {
+    if (this.temp !== undefined) {
+      closeAndRemove(this.temp.fd, this.temp.file);
+      this.temp = undefined;
+    }
+  }
+}
+
+function entryFromStats(stats: fs.Stats, sha1: string): StatCacheEntry {
+  return [stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino, stats.mode, sha1];
+}
+
+function closeAndRemove(fd: number, file: string): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // Already closed after a failed write; the file is removed all the same.
+  }
+  removeQuietly(file);
+}
+
+function removeQuietly(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch {
+    // A leftover temporary file is harmless: it is never read.
+  }
 }
