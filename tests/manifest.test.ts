@@ -1,5 +1,4 @@
 import * as assert from "assert";
-import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -14,17 +13,7 @@ import {
   validateBuildArgValue,
 } from "../lib/manifest";
 import { CliOutput, main } from "../tools/image-tag";
-
-// Git must see only its defaults (core.quotePath=true above all), whatever the machine's config.
-const GIT_ENV = { ...process.env, GIT_CONFIG_GLOBAL: os.devNull, GIT_CONFIG_NOSYSTEM: "1" };
-
-function git(cwd: string, args: readonly string[], input?: Buffer): Buffer {
-  const result = childProcess.spawnSync("git", args, { cwd, env: GIT_ENV, input });
-  if (result.status !== 0) {
-    throw new Error(`git ${args.join(" ")} failed: ${result.stderr.toString()}`);
-  }
-  return result.stdout;
-}
+import { Fixture, git, makeTree } from "./gitFixtures";
 
 /** What the manifest of these inputs is by git's own account (without build arguments). */
 function gitListing(root: string, inputs: readonly string[]): string {
@@ -40,27 +29,6 @@ function gitHashObjectOfFile(text: string): string {
   } finally {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   }
-}
-
-type Fixture = Record<string, string | { content: string; mode: number } | { symlinkTo: string }>;
-
-/** Writes the files (creating parent directories) into a fresh temporary directory. */
-function makeTree(files: Fixture): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "manifest-test-"));
-  for (const [relative, spec] of Object.entries(files)) {
-    const file = path.join(root, relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    if (typeof spec === "string") {
-      fs.writeFileSync(file, spec, { mode: 0o644 });
-    } else if ("symlinkTo" in spec) {
-      fs.symlinkSync(spec.symlinkTo, file);
-    } else {
-      fs.writeFileSync(file, spec.content);
-      // chmod, because the mode given to writeFileSync is filtered by the umask.
-      fs.chmodSync(file, spec.mode);
-    }
-  }
-  return root;
 }
 
 function commitAll(root: string): void {

@@ -1,5 +1,4 @@
 import * as assert from "assert";
-import * as childProcess from "child_process";
 import fsModule from "fs";
 import * as fs from "fs";
 import * as os from "os";
@@ -12,20 +11,8 @@ import {
   StatCacheEntry,
   StatCacheFile,
 } from "../lib/manifest";
+import { Fixture, git, makeTree as makeFixtureTree } from "./gitFixtures";
 import { runStack } from "./stack";
-
-// Git must see only its defaults (core.quotePath=true above all), whatever the machine's config.
-const GIT_ENV = { ...process.env, GIT_CONFIG_GLOBAL: os.devNull, GIT_CONFIG_NOSYSTEM: "1" };
-
-function git(cwd: string, args: readonly string[], input?: Buffer): Buffer {
-  const result = childProcess.spawnSync("git", args, { cwd, env: GIT_ENV, input });
-  if (result.status !== 0) {
-    throw new Error(`git ${args.join(" ")} failed: ${result.stderr.toString()}`);
-  }
-  return result.stdout;
-}
-
-type Fixture = Record<string, string | { content: string; mode: number } | { symlinkTo: string }>;
 
 const FIXTURE: Fixture = {
   "in/a.txt": "alpha\n",
@@ -52,26 +39,11 @@ const REGULAR_FILES = INPUT_FILES.filter((file) => file !== "in/b/link");
 const LONG_AGO = new Date("2020-01-02T03:04:05Z");
 
 /**
- * Writes the files into a fresh temporary directory and dates them (symlinks too) long ago: a
- * file written in the clock tick its cache is taken in is (rightly) hashed again on the next run,
- * which tests that count reads must rule out.
+ * Files dated long ago: a file written in the clock tick its cache is taken in is (rightly)
+ * hashed again on the next run, which tests that count reads must rule out.
  */
 function makeTree(files: Fixture): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "manifest-cache-test-"));
-  for (const [relative, spec] of Object.entries(files)) {
-    const file = path.join(root, relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    if (typeof spec === "string") {
-      fs.writeFileSync(file, spec, { mode: 0o644 });
-    } else if ("symlinkTo" in spec) {
-      fs.symlinkSync(spec.symlinkTo, file);
-    } else {
-      fs.writeFileSync(file, spec.content);
-      fs.chmodSync(file, spec.mode);
-    }
-    fs.lutimesSync(file, LONG_AGO, LONG_AGO);
-  }
-  return root;
+  return makeFixtureTree(files, { prefix: "manifest-cache-test-", mtime: LONG_AGO });
 }
 
 function readCache(cacheFile: string): StatCacheFile {
