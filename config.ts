@@ -11,6 +11,8 @@ import { z } from "zod";
 import { CAPACITY_RULE, parseCapacityMB } from "./lib/capacity";
 import { formatExpiry, parseExpiry } from "./lib/expiry";
 import { validateBuildArgName, validateBuildArgValue } from "./lib/manifest";
+import { configKeyOfSpecField, vchSpec } from "./lib/vchSpec";
+import { DEFAULT_VIC_MACHINE, ShareLevel, vchSpecProblems } from "./lib/vicMachine";
 import {
   OWNER_PATTERN,
   OWNER_RULE,
@@ -22,7 +24,6 @@ import {
 
 export const PRIORITIES = ["low", "normal", "high"] as const;
 export type Priority = (typeof PRIORITIES)[number];
-export type ShareLevel = "low" | "normal" | "high";
 
 /**
  * The compute a stack gets. The same class sizes a VCH's resource pool and vic-machine's limits
@@ -211,7 +212,6 @@ export interface ParseContext {
 }
 
 export const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
-export const DEFAULT_VIC_MACHINE = "vic-machine-linux";
 export const DEFAULT_VOLUMES: Readonly<Record<string, { capacity: string; keep: boolean }>> = {
   output: { capacity: "4GB", keep: false },
   source: { capacity: "2GB", keep: true },
@@ -560,6 +560,9 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
       "buildenv:registry: is required when buildenv:host.kind is vch; a VCH cannot build or push images, so the build image is built on the local engine, pushed to the registry and pulled by the VCH",
     );
   }
+  if (host?.kind === "vch" && computeClass) {
+    problems.push(...vicMachineProblems(host, computeClass, priority ?? "normal"));
+  }
   if (github && host?.kind === "local") {
     problems.push(
       "buildenv:github: CI secrets need a host CI can reach over TLS (buildenv:host.kind: vch); the local engine has no such endpoint",
@@ -597,6 +600,34 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
         }
       : {}),
   };
+}
+
+// A thumbprint that is looked up exists only once the program runs; this stands in for it,
+// since the config cannot make a lookup's result invalid.
+const THUMBPRINT_TO_LOOK_UP = Array(20).fill("00").join(":");
+
+/**
+ * vic-machine's own rules for what the VCH is made from (unsupported characters in datastore
+ * paths, multi-line names, ...), checked now rather than when the create script is rendered
+ * after resources exist, and reported under the config key each value came from.
+ */
+function vicMachineProblems(
+  host: VchHostConfig,
+  computeClass: ComputeClass,
+  priority: Priority,
+): string[] {
+  const spec = vchSpec(host, computeClass, host.thumbprint ?? THUMBPRINT_TO_LOOK_UP);
+  return vchSpecProblems(spec).map(({ field, problem }) => {
+    const value = valueAt(
+      spec,
+      field
+        .split(/[.[\]]/)
+        .filter(Boolean)
+        .map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
+    );
+    const shown = show(value);
+    return `${configKeyOfSpecField(field, priority)}: ${problem.includes(shown) ? problem : `${shown} ${problem}`}`;
+  });
 }
 
 function parseOwner(raw: unknown, stack: string, problems: string[]): string | undefined {

@@ -3,10 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import * as vsphere from "@pulumi/vsphere";
 import { ComputeClass, VchHostConfig } from "../config";
+import { vchSpec } from "../lib/vchSpec";
 import {
   TLS_ENV,
   VIC_PASSWORD_ENV,
-  VchSpec,
   createScript,
   deleteScript,
   parseDockerEndpoint,
@@ -39,44 +39,6 @@ export interface VirtualContainerHostArgs {
 /** Certificates are renewed by replacing them well before they lapse. */
 const CERT_VALIDITY_HOURS = 24 * 365;
 const CERT_EARLY_RENEWAL_HOURS = 24 * 30;
-
-/**
- * The vSphere inventory path vic-machine takes for a resource pool in a cluster, relative to the
- * datacenter in `--target` (delete must be given the same value as create).
- */
-export function computeResourcePath(cluster: string, poolName: string): string {
-  return `${cluster}/${poolName}`;
-}
-
-/** `--target`: the vCenter address and the datacenter, never any credentials. */
-export function vicTarget(server: string, datacenter: string): string {
-  return `${server}/${datacenter}`;
-}
-
-/** The VCH spec, built from config and the compute class, with the thumbprint still to come. */
-export function vchSpec(args: VirtualContainerHostArgs, thumbprint: string): VchSpec {
-  const { host, computeClass } = args;
-  return {
-    vicMachine: host.vicMachine,
-    target: vicTarget(host.vsphere.server, host.datacenter),
-    user: host.vsphere.user,
-    thumbprint,
-    name: host.name,
-    computeResource: computeResourcePath(host.cluster, host.name),
-    imageStore: host.imageStore,
-    volumeStores: host.volumeStores,
-    bridgeNetwork: host.bridgeNetwork,
-    publicNetwork: host.publicNetwork,
-    ...(host.clientNetwork ? { clientNetwork: host.clientNetwork } : {}),
-    tlsCname: host.cname,
-    cpuShares: computeClass.shares,
-    memoryShares: computeClass.shares,
-    memoryLimitMB: computeClass.memoryMB,
-    memoryReservationMB: computeClass.memoryReservationMB,
-    cpuLimitMHz: computeClass.cpuMHz,
-    cpuReservationMHz: computeClass.cpuReservationMHz,
-  };
-}
 
 /**
  * A vSphere Integrated Containers Virtual Container Host for one stack: a resource pool sized by
@@ -201,7 +163,7 @@ export class VirtualContainerHost extends pulumi.ComponentResource {
             { parent: this },
           )
           .apply((result) => result.id);
-    const spec = thumbprint.apply((t) => vchSpec(args, t));
+    const spec = thumbprint.apply((t) => vchSpec(host, computeClass, t));
 
     this.lifecycle = new command.local.Command(
       `${name}-vch`,

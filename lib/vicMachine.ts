@@ -145,39 +145,51 @@ const THUMBPRINT = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){19}$/;
 const VOLUME_LABEL = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const SHARE_LEVELS: readonly string[] = ["low", "normal", "high"];
 
-/** Throws a descriptive Error when the spec cannot produce a valid vic-machine invocation. */
-export function validateVchSpec(spec: VchSpec): void {
-  const problems: string[] = [];
+/** One reason a spec cannot produce a valid vic-machine invocation, and the spec field it is about. */
+export interface VchSpecProblem {
+  /** Path of the field in {@link VchSpec}, e.g. `imageStore` or `volumeStores[1].datastore`. */
+  field: string;
+  /** What is wrong, to follow the field's name. */
+  problem: string;
+}
+
+/**
+ * Everything that keeps the spec from producing a valid vic-machine invocation. The config
+ * module runs this before any resource exists and reports each problem under its config key.
+ */
+export function vchSpecProblems(spec: VchSpec): VchSpecProblem[] {
+  const problems: VchSpecProblem[] = [];
+  const add = (field: string, problem: string): void => {
+    problems.push({ field, problem });
+  };
   const requireText = (field: string, value: string | undefined): void => {
     if (value === undefined || value.trim() === "") {
-      problems.push(`${field} must not be empty`);
+      add(field, `must not be empty`);
     } else if (/[\r\n\0]/.test(value)) {
-      problems.push(`${field} must be a single line`);
+      add(field, `must be a single line`);
     }
   };
 
   requireText("vicMachine", spec.vicMachine ?? DEFAULT_VIC_MACHINE);
   requireText("target", spec.target);
   if (spec.target.includes("@")) {
-    problems.push("target must not contain credentials (user@ or user:password@)");
+    add("target", "must not contain credentials (user@ or user:password@)");
   }
   requireText("user", spec.user);
   if (!THUMBPRINT.test(spec.thumbprint)) {
-    problems.push(
-      `thumbprint must be a SHA-1 fingerprint like AB:CD:...; got "${spec.thumbprint}"`,
-    );
+    add("thumbprint", `must be a SHA-1 fingerprint like AB:CD:...; got "${spec.thumbprint}"`);
   }
   requireText("name", spec.name);
   if (spec.name.length > MAX_NAME_LENGTH) {
-    problems.push(`name "${spec.name}" is longer than ${MAX_NAME_LENGTH} characters`);
+    add("name", `"${spec.name}" is longer than ${MAX_NAME_LENGTH} characters`);
   }
   const badNameChar = UNSUPPORTED_NAME_CHARS.exec(spec.name);
   if (badNameChar) {
-    problems.push(`name "${spec.name}" contains the unsupported character "${badNameChar[0]}"`);
+    add("name", `"${spec.name}" contains the unsupported character "${badNameChar[0]}"`);
   }
   requireText("computeResource", spec.computeResource);
   requireText("imageStore", spec.imageStore);
-  checkDatastoreChars(problems, "imageStore", spec.imageStore);
+  checkDatastoreChars(add, "imageStore", spec.imageStore);
   requireText("bridgeNetwork", spec.bridgeNetwork);
   requireText("publicNetwork", spec.publicNetwork);
   if (spec.clientNetwork !== undefined) {
@@ -189,12 +201,12 @@ export function validateVchSpec(spec: VchSpec): void {
   spec.volumeStores.forEach((store, index) => {
     const where = `volumeStores[${index}]`;
     requireText(`${where}.datastore`, store.datastore);
-    checkDatastoreChars(problems, `${where}.datastore`, store.datastore);
-    checkDatastoreChars(problems, `${where}.path`, store.path);
+    checkDatastoreChars(add, `${where}.datastore`, store.datastore);
+    checkDatastoreChars(add, `${where}.path`, store.path);
     if (!VOLUME_LABEL.test(store.label)) {
-      problems.push(`${where}.label "${store.label}" must match ${VOLUME_LABEL}`);
+      add(`${where}.label`, `"${store.label}" must match ${VOLUME_LABEL}`);
     } else if (labels.has(store.label)) {
-      problems.push(`${where}.label "${store.label}" is used by more than one volume store`);
+      add(`${where}.label`, `"${store.label}" is used by more than one volume store`);
     }
     labels.add(store.label);
   });
@@ -204,28 +216,38 @@ export function validateVchSpec(spec: VchSpec): void {
     ["memoryShares", spec.memoryShares],
   ] as const) {
     if (!SHARE_LEVELS.includes(level)) {
-      problems.push(`${field} must be one of low, normal, high; got "${level}"`);
+      add(field, `must be one of low, normal, high; got "${level}"`);
     }
   }
-  checkLimit(problems, "memory", "MB", spec.memoryLimitMB, spec.memoryReservationMB);
-  checkLimit(problems, "cpu", "MHz", spec.cpuLimitMHz, spec.cpuReservationMHz);
+  checkLimit(add, "memory", "MB", spec.memoryLimitMB, spec.memoryReservationMB);
+  checkLimit(add, "cpu", "MHz", spec.cpuLimitMHz, spec.cpuReservationMHz);
 
+  return problems;
+}
+
+/** Throws a descriptive Error when the spec cannot produce a valid vic-machine invocation. */
+export function validateVchSpec(spec: VchSpec): void {
+  const problems = vchSpecProblems(spec);
   if (problems.length > 0) {
-    throw new Error(`Invalid VCH spec "${spec.name}": ${problems.join("; ")}`);
+    throw new Error(
+      `Invalid VCH spec "${spec.name}": ${problems.map((p) => `${p.field} ${p.problem}`).join("; ")}`,
+    );
   }
 }
 
-function checkDatastoreChars(problems: string[], field: string, value: string): void {
+type AddProblem = (field: string, problem: string) => void;
+
+function checkDatastoreChars(add: AddProblem, field: string, value: string): void {
   const bad = UNSUPPORTED_DATASTORE_CHARS.exec(value);
   if (bad) {
-    problems.push(`${field} "${value}" contains the unsupported character "${bad[0]}"`);
+    add(field, `"${value}" contains the unsupported character "${bad[0]}"`);
   } else if (/[\r\n\0]/.test(value)) {
-    problems.push(`${field} must be a single line`);
+    add(field, `must be a single line`);
   }
 }
 
 function checkLimit(
-  problems: string[],
+  add: AddProblem,
   resource: "memory" | "cpu",
   unit: string,
   limit: number,
@@ -238,12 +260,12 @@ function checkLimit(
     [reservationField, reservation],
   ] as const) {
     if (!Number.isSafeInteger(value) || value < 0) {
-      problems.push(`${field} must be a non-negative integer; got ${value}`);
+      add(field, `must be a non-negative integer; got ${value}`);
     }
   }
   // vSphere rejects a reservation above the limit; a limit of 0 means unlimited to vic-machine.
   if (limit > 0 && reservation > limit) {
-    problems.push(`${reservationField} (${reservation}) exceeds ${limitField} (${limit})`);
+    add(reservationField, `(${reservation}) exceeds ${limitField} (${limit})`);
   }
 }
 

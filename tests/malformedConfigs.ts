@@ -53,6 +53,12 @@ export const MALFORMED: [string, Record<string, unknown>, string?][] = [
     vchHost({ volumeStores: [{ datastore: "ds1", path: "volumes", label: "my store" }] }),
   ],
   ["cname not a DNS name", vchHost({ cname: "not a name!" })],
+  ["image store with a character vic-machine refuses", vchHost({ imageStore: "ds$1/images" })],
+  ["network name over two lines", vchHost({ bridgeNetwork: "bridge\nnet" })],
+  [
+    "volume store datastore with a character vic-machine refuses",
+    vchHost({ volumeStores: [{ datastore: "ds#1", path: "volumes", label: "default" }] }),
+  ],
   ["IP SAN not an address", vchHost({ ipAddresses: ["10.0.0.300"] })],
   ["VCH without vSphere password", without(vch(), "vsphere:password")],
   ["VCH without registry", without(vch(), "buildenv:registry", "buildenv:registryPassword")],
@@ -195,6 +201,16 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
     "buildenv:host.volumeStores[0].label: \"my store\" is not a volume store label; use letters, digits, '-' and '_'",
   ],
   "cname not a DNS name": ['buildenv:host.cname: "not a name!" is not a DNS name'],
+  "image store with a character vic-machine refuses": [
+    'buildenv:host.imageStore: "ds$1/images" contains the unsupported character "$"',
+  ],
+  "network name over two lines": [
+    'buildenv:host.bridgeNetwork: "bridge\\nnet" must be a single line',
+  ],
+  "volume store datastore with a character vic-machine refuses": [
+    'buildenv:volumes.source.store: "archive" is not one of the host\'s volume stores default',
+    'buildenv:host.volumeStores[0].datastore: "ds#1" contains the unsupported character "#"',
+  ],
   "IP SAN not an address": ['buildenv:host.ipAddresses[0]: "10.0.0.300" is not an IPv4 address'],
   "VCH without vSphere password": [
     "buildenv:host: kind vch needs the vSphere provider's connection settings; missing vsphere:password as a secret (or VSPHERE_PASSWORD)",

@@ -1,0 +1,81 @@
+/**
+ * From a stack's VCH config to the spec vic-machine is run with. Shared by the config module,
+ * which validates the spec before any resource exists, and the VirtualContainerHost component,
+ * which runs it.
+ */
+import type { ComputeClass, VchHostConfig } from "../config";
+import { VchSpec } from "./vicMachine";
+
+/**
+ * The vSphere inventory path vic-machine takes for a resource pool in a cluster, relative to the
+ * datacenter in `--target` (delete must be given the same value as create).
+ */
+export function computeResourcePath(cluster: string, poolName: string): string {
+  return `${cluster}/${poolName}`;
+}
+
+/** `--target`: the vCenter address and the datacenter, never any credentials. */
+export function vicTarget(server: string, datacenter: string): string {
+  return `${server}/${datacenter}`;
+}
+
+/** The spec for a stack's VCH; its resource pool carries the VCH's name. */
+export function vchSpec(
+  host: VchHostConfig,
+  computeClass: ComputeClass,
+  thumbprint: string,
+): VchSpec {
+  return {
+    vicMachine: host.vicMachine,
+    target: vicTarget(host.vsphere.server, host.datacenter),
+    user: host.vsphere.user,
+    thumbprint,
+    name: host.name,
+    computeResource: computeResourcePath(host.cluster, host.name),
+    imageStore: host.imageStore,
+    volumeStores: host.volumeStores,
+    bridgeNetwork: host.bridgeNetwork,
+    publicNetwork: host.publicNetwork,
+    ...(host.clientNetwork ? { clientNetwork: host.clientNetwork } : {}),
+    tlsCname: host.cname,
+    cpuShares: computeClass.shares,
+    memoryShares: computeClass.shares,
+    memoryLimitMB: computeClass.memoryMB,
+    memoryReservationMB: computeClass.memoryReservationMB,
+    cpuLimitMHz: computeClass.cpuMHz,
+    cpuReservationMHz: computeClass.cpuReservationMHz,
+  };
+}
+
+/**
+ * The stack config key a spec field comes from, so that vic-machine's own rules are reported
+ * under the key the user wrote. `priority` names the compute class the limits came from.
+ */
+export function configKeyOfSpecField(field: string, priority: string): string {
+  const store = /^volumeStores(\[\d+\](?:\.\w+)?)$/.exec(field);
+  if (store) {
+    return `buildenv:host.volumeStores${store[1]}`;
+  }
+  switch (field) {
+    case "target":
+      return "vsphere:vsphereServer / buildenv:host.datacenter";
+    case "user":
+      return "vsphere:user";
+    case "computeResource":
+      return "buildenv:host.cluster";
+    case "tlsCname":
+      return "buildenv:host.cname";
+    case "cpuShares":
+    case "memoryShares":
+      return `buildenv:computeClasses.${priority}.shares`;
+    case "memoryLimitMB":
+      return `buildenv:computeClasses.${priority}.memoryMB`;
+    case "cpuLimitMHz":
+      return `buildenv:computeClasses.${priority}.cpuMHz`;
+    case "memoryReservationMB":
+    case "cpuReservationMHz":
+      return `buildenv:computeClasses.${priority}.${field}`;
+    default:
+      return `buildenv:host.${field}`;
+  }
+}
