@@ -10,11 +10,11 @@
  *   npx tsx bench/image-tag.ts
  */
 
-import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { computeImageTag } from "../lib/manifest";
+import { git } from "../tests/gitFixtures";
 
 /** The goal: computeImageTag at most this many times as slow as git. */
 export const GOAL_RATIO = 1.5;
@@ -22,7 +22,6 @@ export const GOAL_RATIO = 1.5;
 const FILE_COUNT = 5000;
 const RUNS = 9;
 const INPUT = "src";
-const GIT_ENV = { ...process.env, GIT_CONFIG_GLOBAL: os.devNull, GIT_CONFIG_NOSYSTEM: "1" };
 
 /**
  * Writes FILE_COUNT files under `src/` (10 × 10 directories of 50 files; sizes from a few bytes to
@@ -53,14 +52,6 @@ function readdirAndLstat(directory: string): number {
     count += dirent.isDirectory() ? readdirAndLstat(child) : fs.lstatSync(child) ? 1 : 0;
   }
   return count;
-}
-
-function git(cwd: string, args: readonly string[], input?: Buffer): Buffer {
-  const result = childProcess.spawnSync("git", args, { cwd, env: GIT_ENV, input });
-  if (result.status !== 0) {
-    throw new Error(`git ${args.join(" ")} failed: ${result.stderr}`);
-  }
-  return result.stdout;
 }
 
 function gitTag(root: string): string {
