@@ -1,6 +1,6 @@
 // buildenv: a team's build environment as a Pulumi stack. Config is read and validated first,
 // so bad config fails before any resource is registered.
-import { loadConfig } from "./config";
+import { loadConfig } from "./config/load";
 import { buildEnvironment } from "./program";
 
 const env = buildEnvironment(loadConfig());

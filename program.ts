@@ -4,12 +4,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { BuildImage } from "./components/buildImage";
-import { BuildVolume } from "./components/buildVolume";
-import { CiSecrets } from "./components/ciSecrets";
-import { ContainerHost } from "./components/containerHost";
-import { BuildenvConfig, ComputeClass, DOCKER_CPU_SHARES } from "./config";
-import { computeImageTag } from "./lib/manifest";
+import { CiSecrets } from "./ci/ciSecrets";
+import { ComputeClass, DOCKER_CPU_SHARES } from "./compute/config";
+import { BuildenvConfig } from "./config/load";
+import { ContainerHost } from "./host/containerHost";
+import { BuildImage } from "./image/buildImage";
+import { computeImageTag } from "./image/manifest";
+import { BuildVolume } from "./volumes/buildVolume";
 
 /** Where volumes are mounted in build containers: `/workspace/<volume>`. */
 export const WORKSPACE = "/workspace";

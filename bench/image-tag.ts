@@ -13,7 +13,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { computeImageTag } from "../lib/manifest";
+import { computeImageTag } from "../image/manifest";
 import { git } from "../tests/gitFixtures";
 
 /** The goal: computeImageTag at most this many times as slow as git. */

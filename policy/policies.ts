@@ -14,7 +14,7 @@
 // The package's index.d.ts re-exports two members its proxy.d.ts strips as internal, which
 // fails type-checking without skipLibCheck; the `policy` module declares the whole public API.
 import * as policy from "@pulumi/policy/policy";
-import * as expiry from "../lib/expiry";
+import * as expiry from "../lifecycle/expiry";
 
 export const VOLUME_TYPE = "docker:index/volume:Volume";
 export const CONTAINER_TYPE = "docker:index/container:Container";
@@ -387,7 +387,7 @@ export function makeDeveloperStackExpiryPolicy(now: () => Date): policy.StackVal
         const expiresAt = raw === undefined ? undefined : expiry.parseExpiry(raw);
         const subject = `Developer volume "${volume.name}"`;
         if (raw === "never" && volume.props["driver"] === "local") {
-          // As in config.ts: an expiry is optional for a laptop's own engine.
+          // As in lifecycle/config.ts: an expiry is optional for a laptop's own engine.
           continue;
         }
         if (raw === undefined) {

@@ -1,13 +1,8 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  ConfigError,
-  DEFAULT_COMPUTE_CLASSES,
-  ParseContext,
-  RawConfig,
-  parseConfig,
-  readRawConfig,
-} from "../config";
+import { DEFAULT_COMPUTE_CLASSES } from "../compute/config";
+import { RawConfig, parseConfig, readRawConfig } from "../config/load";
+import { ConfigError, ParseContext } from "../config/schema";
 import { mocks } from "./harness";
 import { EXPECTED_PROBLEMS, MALFORMED } from "./malformedConfigs";
 import { NOW, REPO_ROOT, rejectedConfig, runStack, stubVsphere, vchStackConfig } from "./stack";

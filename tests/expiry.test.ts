@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { formatExpiry, parseExpiry, parseTtl } from "../lib/expiry";
+import { formatExpiry, parseExpiry, parseTtl } from "../lifecycle/expiry";
 
 describe("expiry parsing", () => {
   const accepted: [string, string][] = [

@@ -3,7 +3,7 @@ import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { gitBlobHash } from "../lib/manifest";
+import { gitBlobHash } from "../image/manifest";
 
 const REPO = path.resolve(__dirname, "..");
 

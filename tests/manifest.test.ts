@@ -11,7 +11,7 @@ import {
   quotePath,
   validateBuildArgName,
   validateBuildArgValue,
-} from "../lib/manifest";
+} from "../image/manifest";
 import { CliOutput, main } from "../tools/image-tag";
 import { Fixture, git, makeTree } from "./gitFixtures";
 
@@ -66,7 +66,7 @@ const FIXTURE: Fixture = {
   "unrelated/readme.md": "not an input\n",
 };
 
-describe("lib/manifest", () => {
+describe("image/manifest", () => {
   let root: string;
   let awkwardNames: string[];
 

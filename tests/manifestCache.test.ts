@@ -10,7 +10,7 @@ import {
   STAT_CACHE_VERSION,
   StatCacheEntry,
   StatCacheFile,
-} from "../lib/manifest";
+} from "../image/manifest";
 import { Fixture, git, makeTree as makeFixtureTree } from "./gitFixtures";
 import { runStack } from "./stack";
 
@@ -109,7 +109,7 @@ function countingReads<T>(root: string, work: () => T): { value: T; counts: Read
   }
 }
 
-describe("lib/manifest stat cache", () => {
+describe("image/manifest stat cache", () => {
   let tree: string;
   let cacheDir: string;
   let cacheFile: string;

@@ -2,9 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { computeImageTag } from "../lib/manifest";
+import { computeImageTag } from "../image/manifest";
 import { buildCommandLine } from "../program";
-import { DEFAULT_COMPUTE_CLASSES } from "../config";
+import { DEFAULT_COMPUTE_CLASSES } from "../compute/config";
 import { mocks, unwrap } from "./harness";
 import { REPO_ROOT, resolveAll, runStack } from "./stack";
 

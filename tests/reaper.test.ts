@@ -14,7 +14,7 @@ import {
   planReap,
   reapMain,
   runReap,
-} from "../lib/reaper";
+} from "../lifecycle/reaper";
 
 const HOUR = 3_600_000;
 

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { computeImageTag } from "../lib/manifest";
+import { computeImageTag } from "../image/manifest";
 import { isSecretInput, mocks, reveal, secretEnvelope } from "./harness";
 import {
   REGISTRY_PASSWORD,

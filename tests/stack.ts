@@ -4,7 +4,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { BuildenvConfig, loadConfig } from "../config";
+import { BuildenvConfig, loadConfig } from "../config/load";
 import { BuildEnvironmentOutputs, buildEnvironment } from "../program";
 import { mocks, setConfig, setMode, settle } from "./harness";
 

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseDocument } from "yaml";
-import { parseConfig, readRawConfig } from "../config";
+import { parseConfig, readRawConfig } from "../config/load";
 import {
   checkDeveloperStackName,
   checkOwner,
@@ -18,7 +18,7 @@ import {
   parseShared,
   parseTtlFlag,
   renderStackFile,
-} from "../lib/stackFile";
+} from "../lifecycle/stackFile";
 import { CliOutput, TEMPLATES_DIR, USAGE, main } from "../tools/stack";
 
 const LOCAL_TEMPLATE = fs.readFileSync(path.join(TEMPLATES_DIR, "Pulumi.local.yaml"), "utf8");

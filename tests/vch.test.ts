@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { Priority } from "../config";
+import { Priority } from "../compute/config";
 import {
   VIC_PASSWORD_ENV,
   VchSpec,
@@ -12,7 +12,7 @@ import {
   scriptInterpreter,
   vicCreateArgs,
   vicDeleteArgs,
-} from "../lib/vicMachine";
+} from "../vic/vicMachine";
 import { isSecretInput, mocks, reveal, secretEnvelope } from "./harness";
 import {
   INSPECT_STDOUT,

@@ -15,7 +15,7 @@ import {
   vicCreateArgs,
   vicDeleteArgs,
   vicInspectArgs,
-} from "../lib/vicMachine";
+} from "../vic/vicMachine";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 

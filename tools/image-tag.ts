@@ -5,7 +5,7 @@
  *   npm run image-tag -- <repoRoot> <input>... [--build-arg NAME=VALUE]...
  */
 
-import { computeImageTag, validateBuildArgName, validateBuildArgValue } from "../lib/manifest";
+import { computeImageTag, validateBuildArgName, validateBuildArgValue } from "../image/manifest";
 
 /** Where the CLI writes; `process` fits, and so does a recorder in tests. */
 export interface CliOutput {

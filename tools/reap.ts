@@ -3,13 +3,13 @@
  *
  *   npm run reap -- [--dry-run] [--now <iso>] [--grace 1h] [--dir <path>]
  *
- * Every rule lives in lib/reaper.ts; this file only adapts the Automation API's LocalWorkspace
+ * Every rule lives in lifecycle/reaper.ts; this file only adapts the Automation API's LocalWorkspace
  * (the Pulumi CLI, on the backend that PULUMI_BACKEND_URL or `pulumi login` selects) to the
  * reaper's ReapWorkspace.
  */
 
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { reapMain, type ReapWorkspace } from "../lib/reaper";
+import { reapMain, type ReapWorkspace } from "../lifecycle/reaper";
 
 /** The reaper's view of the Pulumi project in `dir` (default: the current directory). */
 export async function openLocalWorkspace(dir: string | undefined): Promise<ReapWorkspace> {

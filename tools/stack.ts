@@ -15,7 +15,7 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { formatExpiry, parseExpiry } from "../lib/expiry";
+import { formatExpiry, parseExpiry } from "../lifecycle/expiry";
 import {
   DEFAULT_TTL,
   PLACEHOLDER_MARK,
@@ -32,7 +32,7 @@ import {
   parseTtlFlag,
   renderStackFile,
   stackFileName,
-} from "../lib/stackFile";
+} from "../lifecycle/stackFile";
 
 /** Where the CLI writes; `process` fits, and so does a recorder in tests. */
 export interface CliOutput {

@@ -3,7 +3,8 @@
  * which validates the spec before any resource exists, and the VirtualContainerHost component,
  * which runs it.
  */
-import type { ComputeClass, VchHostConfig } from "../config";
+import type { ComputeClass } from "../compute/config";
+import type { VchHostConfig } from "./config";
 import { VchSpec } from "./vicMachine";
 
 /**

@@ -1,7 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { Priority, VolumeConfig } from "../config";
-import { volumeName } from "../lib/names";
+import { Priority } from "../compute/config";
+import { VolumeConfig } from "./config";
+import { volumeName } from "./names";
 
 /** What a volume needs from the engine it lives on; ContainerHost provides it. */
 export interface VolumeHost {

@@ -1,7 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as dockerbuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
-import { BuildImageConfig, RegistryConfig } from "../config";
+import { RegistryConfig } from "../registry/config";
+import { BuildImageConfig } from "./config";
 
 /** Repository name of the build image when it only lives in the local engine. */
 export const LOCAL_IMAGE_REPOSITORY = "buildenv-build";

@@ -1,7 +1,7 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { GithubConfig } from "../config";
-import { volumeVariableName } from "../lib/names";
+import { GithubConfig } from "./config";
+import { volumeVariableName } from "../volumes/names";
 
 export interface CiSecretsArgs {
   /** Repositories (names; the owner is the GitHub provider's `github:owner`) and environment. */

@@ -9,9 +9,9 @@
  */
 
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
-import { PRIORITIES, type Priority } from "../config";
+import { PRIORITIES, type Priority } from "../compute/config";
 import { formatExpiry, parseExpiry, parseTtl } from "./expiry";
-import { OWNER_PATTERN, OWNER_RULE } from "./names";
+import { OWNER_PATTERN, OWNER_RULE } from "./config";
 
 export const OWNER_KEY = "buildenv:owner";
 export const PRIORITY_KEY = "buildenv:priority";

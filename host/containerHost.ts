@@ -1,8 +1,10 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ComputeClass, HostConfig, VolumeConfig } from "../config";
-import { VolumeHost } from "./buildVolume";
-import { VirtualContainerHost } from "./virtualContainerHost";
+import { ComputeClass } from "../compute/config";
+import { VolumeConfig } from "../volumes/config";
+import { HostConfig } from "./config";
+import { VolumeHost } from "../volumes/buildVolume";
+import { VirtualContainerHost } from "../vic/virtualContainerHost";
 
 /** Registry credentials an engine pulls with. */
 export interface RegistryAuth {

@@ -27,8 +27,7 @@
  *   "DOCKER_TLS_VERIFY=1 DOCKER_HOST=<address>:2376") and the log prefixes.
  */
 
-/** vSphere resource-pool share levels that vic-machine's `--cpu-shares`/`--memory-shares` accept. */
-export type ShareLevel = "low" | "normal" | "high";
+import type { ShareLevel } from "../compute/config";
 
 /** A VCH volume store: `datastore/path` on vSphere, exposed to Docker under `label`. */
 export interface VolumeStore {

@@ -2,8 +2,9 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import * as vsphere from "@pulumi/vsphere";
-import { ComputeClass, VchHostConfig } from "../config";
-import { vchSpec } from "../lib/vchSpec";
+import { ComputeClass } from "../compute/config";
+import { VchHostConfig } from "./config";
+import { vchSpec } from "./vchSpec";
 import {
   TLS_ENV,
   VIC_PASSWORD_ENV,
@@ -11,7 +12,7 @@ import {
   deleteScript,
   parseDockerEndpoint,
   scriptInterpreter,
-} from "../lib/vicMachine";
+} from "./vicMachine";
 
 /** A client certificate for one user of the host (a developer, CI). */
 export interface ClientCertificate {

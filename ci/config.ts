@@ -1,0 +1,46 @@
+/**
+ * `buildenv:github`: the repositories (and optionally the environment) that get the stack's
+ * Actions secrets and variables.
+ */
+import { z } from "zod";
+import { check, show, strict } from "../config/schema";
+
+export interface GithubConfig {
+  repositories: string[];
+  environment?: string;
+}
+
+const githubSchema = strict({
+  repositories: z
+    .array(
+      z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, {
+        error: (i) =>
+          `${show(i.input)} is not a repository name; give the name only (the owner comes from github:owner)`,
+      }),
+    )
+    .min(1, { error: "lists no repositories; name at least one" }),
+  environment: z
+    .string()
+    .regex(/^[^/\s][^/]{0,254}$/, { error: (i) => `${show(i.input)} is not an environment name` })
+    .optional(),
+});
+
+/** `buildenv:github`, repositories sorted; undefined when not set. */
+export function parseGithub(raw: unknown, problems: string[]): GithubConfig | undefined {
+  if (raw === undefined) {
+    return undefined;
+  }
+  const github = check(problems, "github", githubSchema, raw);
+  if (!github) {
+    return undefined;
+  }
+  if (new Set(github.repositories).size !== github.repositories.length) {
+    problems.push(
+      `buildenv:github.repositories: ${show(github.repositories)} names a repository twice`,
+    );
+  }
+  return {
+    repositories: [...github.repositories].sort(),
+    ...(github.environment ? { environment: github.environment } : {}),
+  };
+}

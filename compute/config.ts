@@ -1,0 +1,112 @@
+/**
+ * Priority and the compute class it selects: the same class sizes a VCH (vic-machine's limits,
+ * reservations and shares) and, on the local engine, the `docker run` line of the build command.
+ */
+import { z } from "zod";
+import { check, oneOf, strict } from "../config/schema";
+
+export const PRIORITIES = ["low", "normal", "high"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** vSphere resource-pool share levels that vic-machine's `--cpu-shares`/`--memory-shares` accept. */
+export type ShareLevel = "low" | "normal" | "high";
+
+/**
+ * The compute a stack gets. The same class sizes a VCH's resource pool and vic-machine's limits
+ * and, on the local engine, the `docker run` line of the build command.
+ */
+export interface ComputeClass {
+  /** Memory limit, MB. */
+  memoryMB: number;
+  /** Memory guaranteed to the stack, MB; at most memoryMB. */
+  memoryReservationMB: number;
+  /** CPU limit, MHz. */
+  cpuMHz: number;
+  /** CPU guaranteed to the stack, MHz; at most cpuMHz. */
+  cpuReservationMHz: number;
+  /** vSphere share level for CPU and memory when the host is contended. */
+  shares: ShareLevel;
+}
+
+/** The documented default table; `buildenv:computeClasses` overrides fields of it. */
+export const DEFAULT_COMPUTE_CLASSES: Readonly<Record<Priority, Readonly<ComputeClass>>> = {
+  low: {
+    memoryMB: 4096,
+    memoryReservationMB: 0,
+    cpuMHz: 4000,
+    cpuReservationMHz: 0,
+    shares: "low",
+  },
+  normal: {
+    memoryMB: 8192,
+    memoryReservationMB: 2048,
+    cpuMHz: 8000,
+    cpuReservationMHz: 1000,
+    shares: "normal",
+  },
+  high: {
+    memoryMB: 16384,
+    memoryReservationMB: 4096,
+    cpuMHz: 16000,
+    cpuReservationMHz: 4000,
+    shares: "high",
+  },
+};
+
+/** Docker's relative CPU weight per share level (1024 is Docker's default), 1:2:4 like vSphere. */
+export const DOCKER_CPU_SHARES: Readonly<Record<ShareLevel, number>> = {
+  low: 512,
+  normal: 1024,
+  high: 2048,
+};
+
+const computeClassSchema = strict({
+  memoryMB: z.number().int().positive().optional(),
+  memoryReservationMB: z.number().int().nonnegative().optional(),
+  cpuMHz: z.number().int().positive().optional(),
+  cpuReservationMHz: z.number().int().nonnegative().optional(),
+  shares: oneOf(["low", "normal", "high"]).optional(),
+});
+
+/** `buildenv:priority`; default `normal`. */
+export function parsePriority(raw: unknown, problems: string[]): Priority | undefined {
+  return raw === undefined ? "normal" : check(problems, "priority", oneOf(PRIORITIES), raw);
+}
+
+/** The class of `priority`: the default table with `buildenv:computeClasses` overrides. */
+export function parseComputeClass(
+  raw: unknown,
+  priority: Priority,
+  problems: string[],
+): ComputeClass | undefined {
+  const overrides =
+    raw === undefined
+      ? {}
+      : check(
+          problems,
+          "computeClasses",
+          strict({
+            low: computeClassSchema.optional(),
+            normal: computeClassSchema.optional(),
+            high: computeClassSchema.optional(),
+          }),
+          raw,
+        );
+  if (!overrides) {
+    return undefined;
+  }
+  for (const level of PRIORITIES) {
+    const merged = { ...DEFAULT_COMPUTE_CLASSES[level], ...overrides[level] };
+    if (merged.memoryReservationMB > merged.memoryMB) {
+      problems.push(
+        `buildenv:computeClasses.${level}.memoryReservationMB: ${merged.memoryReservationMB} is more than the memory limit ${merged.memoryMB}; a reservation must be at most the limit`,
+      );
+    }
+    if (merged.cpuReservationMHz > merged.cpuMHz) {
+      problems.push(
+        `buildenv:computeClasses.${level}.cpuReservationMHz: ${merged.cpuReservationMHz} is more than the CPU limit ${merged.cpuMHz}; a reservation must be at most the limit`,
+      );
+    }
+  }
+  return { ...DEFAULT_COMPUTE_CLASSES[priority], ...overrides[priority] };
+}
