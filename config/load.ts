@@ -15,7 +15,7 @@ import { DEFAULT_DOCKER_HOST, HostConfig, parseHost } from "../host/config";
 import { BuildImageConfig, parseBuildImage } from "../image/config";
 import { parseExpiresAt, parseOwner, parseShared } from "../lifecycle/config";
 import { RegistryConfig, parseRegistry } from "../registry/config";
-import { vicMachineProblems } from "../vic/config";
+import { vicMachineProblems } from "../vic/vchSpec";
 import { VolumeConfig, parseVolumes } from "../volumes/config";
 import { ConfigError, ParseContext, show } from "./schema";
 

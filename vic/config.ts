@@ -4,10 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ComputeClass, Priority } from "../compute/config";
-import { ParseContext, matching, nonEmpty, show, strict, valueAt } from "../config/schema";
-import { configKeyOfSpecField, vchSpec } from "./vchSpec";
-import { DEFAULT_VIC_MACHINE, vchSpecProblems } from "./vicMachine";
+import { ParseContext, matching, nonEmpty, show, strict } from "../config/schema";
+import { DEFAULT_VIC_MACHINE } from "./vicMachine";
 
 /** A Virtual Container Host name: what vic-machine accepts and vSphere shows; at most 31. */
 export const VCH_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,29}[a-z0-9])?$/;
@@ -159,32 +157,4 @@ function parseVsphereConnection(
     password: password!,
     allowUnverifiedSsl: allowUnverifiedSsl === "true",
   };
-}
-
-// A thumbprint that is looked up exists only once the program runs; this stands in for it,
-// since the config cannot make a lookup's result invalid.
-const THUMBPRINT_TO_LOOK_UP = Array(20).fill("00").join(":");
-
-/**
- * vic-machine's own rules for what the VCH is made from (unsupported characters in datastore
- * paths, multi-line names, ...), checked now rather than when the create script is rendered
- * after resources exist, and reported under the config key each value came from.
- */
-export function vicMachineProblems(
-  host: VchHostConfig,
-  computeClass: ComputeClass,
-  priority: Priority,
-): string[] {
-  const spec = vchSpec(host, computeClass, host.thumbprint ?? THUMBPRINT_TO_LOOK_UP);
-  return vchSpecProblems(spec).map(({ field, problem }) => {
-    const value = valueAt(
-      spec,
-      field
-        .split(/[.[\]]/)
-        .filter(Boolean)
-        .map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
-    );
-    const shown = show(value);
-    return `${configKeyOfSpecField(field, priority)}: ${problem.includes(shown) ? problem : `${shown} ${problem}`}`;
-  });
 }

@@ -3,9 +3,10 @@
  * which validates the spec before any resource exists, and the VirtualContainerHost component,
  * which runs it.
  */
-import type { ComputeClass } from "../compute/config";
+import type { ComputeClass, Priority } from "../compute/config";
+import { show, valueAt } from "../config/schema";
 import type { VchHostConfig } from "./config";
-import { VchSpec } from "./vicMachine";
+import { VchSpec, vchSpecProblems } from "./vicMachine";
 
 /**
  * The vSphere inventory path vic-machine takes for a resource pool in a cluster, relative to the
@@ -79,4 +80,32 @@ export function configKeyOfSpecField(field: string, priority: string): string {
     default:
       return `buildenv:host.${field}`;
   }
+}
+
+// A thumbprint that is looked up exists only once the program runs; this stands in for it,
+// since the config cannot make a lookup's result invalid.
+const THUMBPRINT_TO_LOOK_UP = Array(20).fill("00").join(":");
+
+/**
+ * vic-machine's own rules for what the VCH is made from (unsupported characters in datastore
+ * paths, multi-line names, ...), checked now rather than when the create script is rendered
+ * after resources exist, and reported under the config key each value came from.
+ */
+export function vicMachineProblems(
+  host: VchHostConfig,
+  computeClass: ComputeClass,
+  priority: Priority,
+): string[] {
+  const spec = vchSpec(host, computeClass, host.thumbprint ?? THUMBPRINT_TO_LOOK_UP);
+  return vchSpecProblems(spec).map(({ field, problem }) => {
+    const value = valueAt(
+      spec,
+      field
+        .split(/[.[\]]/)
+        .filter(Boolean)
+        .map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
+    );
+    const shown = show(value);
+    return `${configKeyOfSpecField(field, priority)}: ${problem.includes(shown) ? problem : `${shown} ${problem}`}`;
+  });
 }
