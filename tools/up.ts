@@ -5,36 +5,40 @@
  *
  *   npm run up -- [--stack <name>] [pulumi flags...]
  */
-import * as path from "path";
+import * as fs from "fs";
 import { UpMode } from "../workspace/args";
 import { pingEngine } from "../workspace/engine";
-import { spawnRunner } from "../workspace/process";
+import { CliError, spawnRunner } from "../workspace/process";
+import { findProjectDir } from "../workspace/pulumi";
 import { upMain } from "../workspace/up";
 
-const MODES: readonly UpMode[] = ["up", "preview", "destroy"];
+const MODES: Record<string, UpMode> = { up: "up", preview: "preview", destroy: "destroy" };
+
+async function main(argv: string[]): Promise<number> {
+  const [modeName, ...rest] = argv;
+  const mode = MODES[modeName];
+  if (mode === undefined) {
+    throw new CliError(`the first argument must be one of ${Object.keys(MODES).join(", ")}`, 2);
+  }
+  return upMain(mode, rest, {
+    run: spawnRunner,
+    env: process.env,
+    projectDir: findProjectDir(process.cwd(), fs.existsSync),
+    out: process,
+    pingEngine,
+  });
+}
 
 if (require.main === module) {
-  const [mode, ...argv] = process.argv.slice(2);
-  if (!MODES.includes(mode as UpMode)) {
-    process.stderr.write(`tools/up.ts: first argument must be one of ${MODES.join(", ")}\n`);
-    process.exitCode = 2;
-  } else {
-    upMain(mode as UpMode, argv, {
-      run: spawnRunner,
-      env: process.env,
-      projectDir: path.resolve(__dirname, ".."),
-      out: process,
-      pingEngine,
-    }).then(
-      (code) => {
-        process.exitCode = code;
-      },
-      (error: unknown) => {
-        process.stderr.write(
-          `${mode}: ${error instanceof Error ? error.message : String(error)}\n`,
-        );
-        process.exitCode = 1;
-      },
-    );
-  }
+  const name = process.argv[2] === "destroy" ? "down" : (process.argv[2] ?? "up");
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      // One line, never a stack trace: what went wrong is in the message.
+      process.stderr.write(`${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = error instanceof CliError ? error.exitCode : 1;
+    },
+  );
 }

@@ -24,6 +24,7 @@
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { formatExpiry, parseExpiry } from "../lifecycle/expiry";
+import { CliError } from "./process";
 
 /** The git-ignored directory of the local backend, passphrase and stack config copies. */
 export const LOCAL_DIR = ".buildenv";
@@ -191,4 +192,20 @@ export function hostOf(stackFileText: string | undefined): { kind: string; docke
   const host = doc?.config?.["buildenv:host"] as Record<string, unknown> | undefined;
   const kind = typeof host?.kind === "string" ? host.kind : "local";
   return typeof host?.dockerHost === "string" ? { kind, dockerHost: host.dockerHost } : { kind };
+}
+
+/**
+ * The Pulumi project directory: the nearest directory from `start` upwards holding Pulumi.yaml,
+ * as the Pulumi CLI finds it (npm runs scripts in the package root, which is this one).
+ */
+export function findProjectDir(start: string, exists: (file: string) => boolean): string {
+  let dir = path.resolve(start);
+  for (;;) {
+    if (exists(path.join(dir, "Pulumi.yaml"))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      throw new CliError(`no Pulumi.yaml in ${start} or above; run this in the buildenv checkout`);
+    }
+    dir = parent;
+  }
 }
