@@ -248,7 +248,7 @@ describe("npm run env", () => {
     });
 
     it("reads the selected stack, else dev, and says when that stack has no outputs", async () => {
-      const result = await env(["status"], (command, args) =>
+      const result = await env(["status"], (_command, args) =>
         args[1] === "output" ? { stdout: "{}" } : { code: 255, stderr: "error: no current stack" },
       );
       assert.equal(result.code, 1);
@@ -444,7 +444,8 @@ describe("npm run env", () => {
     });
 
     it("run --priority on a stack deployed before computeClasses existed says to run up", async () => {
-      const { computeClasses: _dropped, ...older } = LOCAL_OUTPUTS;
+      const older: Record<string, unknown> = { ...LOCAL_OUTPUTS };
+      delete older.computeClasses;
       const result = await env(["run", "--priority", "low", "--", "make"], responder(older));
       assert.equal(result.code, 1);
       assert.equal(
