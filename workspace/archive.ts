@@ -108,6 +108,8 @@ export function selectFiles(root: string, exclude: readonly string[] = []): stri
     )
       .split("\0")
       .filter((f) => f !== "")
+      // A nested repository is listed as `dir/`: copied as its (empty) directory.
+      .map((f) => f.replace(/\/$/, ""))
       // Deleted from the work tree but still in the index: nothing to copy.
       .filter((f) => fs.existsSync(path.join(root, f)) || isSymlink(path.join(root, f)));
   } else {

@@ -3,9 +3,10 @@
  * stack config file, and the exact argv of each call.
  *
  * Without PULUMI_BACKEND_URL everything lives in `.buildenv/` (git-ignored) in the project:
- * - `.buildenv/state`: a file backend (`file://<dir>`). Pulumi does not create that directory
- *   (pkg/backend/diy/backend.go New opens it with gocloud's fileblob, which requires it), so it
- *   is created here.
+ * - `.buildenv/state`: a file backend (`file://<dir>`). Pulumi does not create that directory:
+ *   pkg/backend/diy/backend.go New opens it with gocloud's fileblob, whose OpenBucket stats it
+ *   and fails ("unable to open bucket file:///…: stat …: no such file or directory"), so it is
+ *   created here.
  * - `.buildenv/passphrase`: a random passphrase generated once (mode 0600) and handed to Pulumi as
  *   PULUMI_CONFIG_PASSPHRASE_FILE (pkg/secrets/passphrase/manager.go readPassphrase), so there is
  *   no prompt. PULUMI_CONFIG_PASSPHRASE is removed from the child's environment because Pulumi
