@@ -529,6 +529,40 @@ describe("npm run env", () => {
       fs.rmSync(dir, { recursive: true });
     });
 
+    it("sync: reports bytes sent and elapsed time while copying", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-sync-"));
+      fs.writeFileSync(path.join(dir, "a"), "a".repeat(1500));
+      const { run } = recorder(responder(LOCAL_OUTPUTS));
+      const out = output();
+      let t = Date.parse("2026-11-29T12:00:00Z");
+      const code = await envMain(["sync", dir], {
+        run,
+        env: { PATH: "/usr/bin" },
+        projectDir: PROJECT,
+        out,
+        isExecutable: onPath("pulumi", "docker"),
+        // Each reading of the clock is 1.5 s later: every chunk is worth a progress line.
+        now: () => new Date((t += 1500)),
+        newId: () => "c0ffee00",
+      });
+      assert.equal(code, 0);
+      // Chunks: the staging directory header (512), the file header (512), its 1500 bytes padded
+      // to 1536, the two end blocks (1024).
+      assert.equal(
+        out.err(),
+        [
+          `env: copying 1 files from ${dir} into buildenv-dev-source`,
+          "env: sync: 512 B sent, 1.5s",
+          "env: sync: 1.0 kB sent, 3.0s",
+          "env: sync: 2.6 kB sent, 4.5s",
+          "env: sync: 3.6 kB sent, 6.0s",
+          "env: synced 1 files (3.6 kB archive) into buildenv-dev-source in 7.5s",
+          "",
+        ].join("\n"),
+      );
+      fs.rmSync(dir, { recursive: true });
+    });
+
     it("sync: a failed copy removes the staging directory and leaves the volume as it was", async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-sync-"));
       fs.writeFileSync(path.join(dir, "a"), "a\n");
