@@ -11,6 +11,7 @@ export const buildImage = env.buildImage;
 export const buildImageManifest = env.buildImageManifest;
 export const buildImageTag = env.buildImageTag;
 export const computeClass = env.computeClass;
+export const computeClasses = env.computeClasses;
 export const expiresAt = env.expiresAt;
 export const buildCommand = env.buildCommand;
 export const tls = env.tls;

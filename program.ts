@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { CiSecrets } from "./ci/ciSecrets";
-import { ComputeClass, DOCKER_CPU_SHARES } from "./compute/config";
+import { ComputeClass, DOCKER_CPU_SHARES, Priority } from "./compute/config";
 import { BuildenvConfig } from "./config/load";
 import { ContainerHost } from "./host/containerHost";
 import { BuildImage } from "./image/buildImage";
@@ -22,6 +22,8 @@ export interface BuildEnvironmentOutputs {
   buildImageManifest: string;
   buildImageTag: string;
   computeClass: ComputeClass;
+  /** Every priority's class, for `npm run env -- run --priority`. */
+  computeClasses: Record<Priority, ComputeClass>;
   expiresAt: string;
   /** The `docker run` line that runs a command in the environment: append the command. */
   buildCommand: pulumi.Output<string>;
@@ -126,6 +128,7 @@ export function buildEnvironment(
     buildImageManifest: manifest,
     buildImageTag: tag,
     computeClass: config.computeClass,
+    computeClasses: config.computeClasses,
     expiresAt: config.expiresAt ?? "never",
     buildCommand: pulumi
       .all([image.ref, pulumi.all(volumes)])

@@ -79,6 +79,18 @@ export function parseComputeClass(
   priority: Priority,
   problems: string[],
 ): ComputeClass | undefined {
+  return parseComputeClasses(raw, problems)?.[priority];
+}
+
+/**
+ * Every priority's class: the default table with `buildenv:computeClasses` overrides. The stack
+ * exports it so that a developer can pick another priority for one build (`npm run env -- run
+ * --priority high`) and get the limits this stack's config gives that priority.
+ */
+export function parseComputeClasses(
+  raw: unknown,
+  problems: string[],
+): Record<Priority, ComputeClass> | undefined {
   const overrides =
     raw === undefined
       ? {}
@@ -95,8 +107,10 @@ export function parseComputeClass(
   if (!overrides) {
     return undefined;
   }
+  const table = {} as Record<Priority, ComputeClass>;
   for (const level of PRIORITIES) {
     const merged = { ...DEFAULT_COMPUTE_CLASSES[level], ...overrides[level] };
+    table[level] = merged;
     if (merged.memoryReservationMB > merged.memoryMB) {
       problems.push(
         `buildenv:computeClasses.${level}.memoryReservationMB: ${merged.memoryReservationMB} is more than the memory limit ${merged.memoryMB}; a reservation must be at most the limit`,
@@ -108,5 +122,5 @@ export function parseComputeClass(
       );
     }
   }
-  return { ...DEFAULT_COMPUTE_CLASSES[priority], ...overrides[priority] };
+  return table;
 }

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { GithubConfig, parseGithub } from "../ci/config";
-import { ComputeClass, Priority, parseComputeClass, parsePriority } from "../compute/config";
+import { ComputeClass, Priority, parseComputeClasses, parsePriority } from "../compute/config";
 import { DEFAULT_DOCKER_HOST, HostConfig, parseHost } from "../host/config";
 import { BuildImageConfig, parseBuildImage } from "../image/config";
 import { parseExpiresAt, parseOwner, parseShared } from "../lifecycle/config";
@@ -25,6 +25,8 @@ export interface BuildenvConfig {
   owner: string;
   priority: Priority;
   computeClass: ComputeClass;
+  /** Every priority's class, with this stack's overrides (for choosing compute per build). */
+  computeClasses: Record<Priority, ComputeClass>;
   /** Canonical ISO-8601 instant; undefined for shared stacks and local stacks without one. */
   expiresAt?: string;
   shared: boolean;
@@ -80,7 +82,8 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
   const owner = parseOwner(raw.owner, ctx.stack, problems);
   const priority = parsePriority(raw.priority, problems);
   const shared = parseShared(raw.shared, problems);
-  const computeClass = parseComputeClass(raw.computeClasses, priority ?? "normal", problems);
+  const computeClasses = parseComputeClasses(raw.computeClasses, problems);
+  const computeClass = computeClasses?.[priority ?? "normal"];
   const host = parseHost(raw.host, owner, ctx, problems);
   const expiresAt = parseExpiresAt(
     raw.expiresAt,
@@ -122,6 +125,7 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
     owner: owner!,
     priority: priority!,
     computeClass: computeClass!,
+    computeClasses: computeClasses!,
     ...(expiresAt ? { expiresAt } : {}),
     shared: shared!,
     host: host!,

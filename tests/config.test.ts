@@ -94,6 +94,7 @@ describe("stack config", () => {
         owner: "dev",
         priority: "normal",
         computeClass: DEFAULT_COMPUTE_CLASSES.normal,
+        computeClasses: DEFAULT_COMPUTE_CLASSES,
         shared: false,
         host: { kind: "local", dockerHost: "unix:///var/run/docker.sock" },
         builderHost: "unix:///var/run/docker.sock",

@@ -106,6 +106,7 @@ describe("program on the local engine", () => {
       buildImageManifest: manifest,
       buildImageTag: DEFAULT_TAG,
       computeClass: DEFAULT_COMPUTE_CLASSES.normal,
+      computeClasses: DEFAULT_COMPUTE_CLASSES,
       expiresAt: "never",
       buildCommand:
         "docker run --rm --memory 8192m --cpu-shares 1024 " +

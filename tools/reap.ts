@@ -10,6 +10,7 @@
 
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { reapMain, type ReapWorkspace } from "../lifecycle/reaper";
+import { NO_PULUMI, findExecutable } from "../workspace/process";
 
 /** The reaper's view of the Pulumi project in `dir` (default: the current directory). */
 export async function openLocalWorkspace(dir: string | undefined): Promise<ReapWorkspace> {
@@ -30,13 +31,19 @@ export async function openLocalWorkspace(dir: string | undefined): Promise<ReapW
 }
 
 if (require.main === module) {
-  reapMain(process.argv.slice(2), openLocalWorkspace, process).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
+  // Checked first: the Automation API would otherwise fail with `spawn pulumi ENOENT`.
+  if (findExecutable("pulumi", process.env) === undefined) {
+    process.stderr.write(`reap: ${NO_PULUMI}\n`);
+    process.exitCode = 1;
+  } else {
+    reapMain(process.argv.slice(2), openLocalWorkspace, process).then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error: unknown) => {
+        process.stderr.write(`reap: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 1;
+      },
+    );
+  }
 }

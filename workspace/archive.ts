@@ -1,0 +1,310 @@
+/**
+ * What `sync` copies and how: the checkout's files (git's own answer for .gitignore, then
+ * .dockerignore and --exclude patterns), written as a POSIX tar stream that `docker cp -`
+ * extracts into a volume. Nothing is needed in the image, and the same stream works on a VCH.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+/**
+ * A .dockerignore-style matcher (moby/patternmatcher semantics, simplified): one pattern per
+ * line, `#` comments, a leading `/` is dropped, `*` and `?` stay within one path segment, `**`
+ * spans segments, `!` re-includes, the last matching pattern wins, and a pattern matching a
+ * directory excludes everything under it.
+ */
+export function ignoreMatcher(patterns: readonly string[]): (relPath: string) => boolean {
+  const rules = patterns
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"))
+    .map((line) => {
+      const negate = line.startsWith("!");
+      const body = (negate ? line.slice(1) : line).trim().replace(/^\/+/, "").replace(/\/+$/, "");
+      return { negate, regex: globRegex(body) };
+    })
+    .filter((rule) => rule.regex !== undefined) as { negate: boolean; regex: RegExp }[];
+  return (relPath: string) => {
+    const parts = relPath.split("/");
+    let ignored = false;
+    for (const rule of rules) {
+      // The path itself or any of its parent directories.
+      for (let n = parts.length; n >= 1; n--) {
+        if (rule.regex.test(parts.slice(0, n).join("/"))) {
+          ignored = !rule.negate;
+          break;
+        }
+      }
+    }
+    return ignored;
+  };
+}
+
+function globRegex(glob: string): RegExp | undefined {
+  if (glob === "" || glob === ".") {
+    return undefined;
+  }
+  let out = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "*") {
+      if (glob[i + 1] === "*") {
+        // `**/` matches zero or more directories; a trailing `**` everything below.
+        if (glob[i + 2] === "/") {
+          out += "(?:.*/)?";
+          i += 2;
+        } else {
+          out += ".*";
+          i += 1;
+        }
+      } else {
+        out += "[^/]*";
+      }
+    } else if (c === "?") {
+      out += "[^/]";
+    } else {
+      out += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+    }
+  }
+  return new RegExp(`^${out}$`);
+}
+
+/** Whether `dir` is inside a git work tree (then git decides what .gitignore excludes). */
+function inGitWorkTree(dir: string): boolean {
+  try {
+    return (
+      execFileSync("git", ["rev-parse", "--is-inside-work-tree"], {
+        cwd: dir,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim() === "true"
+    );
+  } catch {
+    return false;
+  }
+}
+
+function walk(root: string, rel: string, out: string[]): void {
+  for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+    const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
+    if (entry.name === ".git") continue;
+    if (entry.isDirectory()) walk(root, child, out);
+    else out.push(child);
+  }
+}
+
+/**
+ * The files `sync` copies from `root`, relative, `/`-separated and sorted: in a git checkout
+ * the tracked and untracked files git does not ignore (`git ls-files --cached --others
+ * --exclude-standard`, so every .gitignore rule is git's own), elsewhere every file but `.git`;
+ * then without what `.dockerignore` in `root` and the `exclude` patterns match.
+ */
+export function selectFiles(root: string, exclude: readonly string[] = []): string[] {
+  let files: string[];
+  if (inGitWorkTree(root)) {
+    files = execFileSync(
+      "git",
+      ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+      { cwd: root, encoding: "utf8", maxBuffer: 1 << 30 },
+    )
+      .split("\0")
+      .filter((f) => f !== "")
+      // A nested repository is listed as `dir/`: copied as its (empty) directory.
+      .map((f) => f.replace(/\/$/, ""))
+      // Deleted from the work tree but still in the index: nothing to copy.
+      .filter((f) => fs.existsSync(path.join(root, f)) || isSymlink(path.join(root, f)));
+  } else {
+    files = [];
+    walk(root, "", files);
+  }
+  const dockerignore = path.join(root, ".dockerignore");
+  const patterns = [
+    ...(fs.existsSync(dockerignore) ? fs.readFileSync(dockerignore, "utf8").split("\n") : []),
+    ...exclude,
+  ];
+  const ignored = ignoreMatcher(patterns);
+  return [...new Set(files)].filter((f) => !ignored(f)).sort();
+}
+
+function isSymlink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** One tar entry. */
+export interface TarEntry {
+  /** Path inside the archive, `/`-separated; directories without a trailing slash. */
+  name: string;
+  type: "file" | "directory" | "symlink";
+  mode: number;
+  /** Seconds since the epoch. */
+  mtime: number;
+  size: number;
+  linkname?: string;
+}
+
+const BLOCK = 512;
+
+function octal(value: number, width: number): string {
+  return value.toString(8).padStart(width - 1, "0") + "\0";
+}
+
+/**
+ * The 512-byte ustar header of an entry, preceded by a PAX header when the name or link target
+ * does not fit ustar's fields (Go's archive/tar, which docker extracts with, reads both).
+ */
+export function tarHeader(entry: TarEntry): Buffer {
+  const name = entry.type === "directory" ? `${entry.name}/` : entry.name;
+  const pax: Record<string, string> = {};
+  if (Buffer.byteLength(name) > 100) pax.path = name;
+  if (entry.linkname !== undefined && Buffer.byteLength(entry.linkname) > 100) {
+    pax.linkpath = entry.linkname;
+  }
+  const parts: Buffer[] = [];
+  if (Object.keys(pax).length > 0) {
+    const body = Buffer.from(
+      Object.entries(pax)
+        .map(([k, v]) => paxRecord(k, v))
+        .join(""),
+    );
+    parts.push(
+      rawHeader({
+        name: "PaxHeader",
+        typeflag: "x",
+        mode: 0o644,
+        mtime: entry.mtime,
+        size: body.length,
+        linkname: "",
+      }),
+      pad(body),
+    );
+  }
+  parts.push(
+    rawHeader({
+      name: truncate(name, 100),
+      typeflag: entry.type === "file" ? "0" : entry.type === "directory" ? "5" : "2",
+      mode: entry.mode,
+      mtime: entry.mtime,
+      size: entry.type === "file" ? entry.size : 0,
+      linkname: truncate(entry.linkname ?? "", 100),
+    }),
+  );
+  return Buffer.concat(parts);
+}
+
+function truncate(text: string, bytes: number): string {
+  let out = text;
+  while (Buffer.byteLength(out) > bytes) out = out.slice(0, -1);
+  return out;
+}
+
+/** A PAX record `<len> <key>=<value>\n`, whose length counts its own digits. */
+function paxRecord(key: string, value: string): string {
+  const rest = ` ${key}=${value}\n`;
+  let length = Buffer.byteLength(rest);
+  while (String(length).length + Buffer.byteLength(rest) !== length) {
+    length = String(length).length + Buffer.byteLength(rest);
+  }
+  return `${length}${rest}`;
+}
+
+function rawHeader(h: {
+  name: string;
+  typeflag: string;
+  mode: number;
+  mtime: number;
+  size: number;
+  linkname: string;
+}): Buffer {
+  const block = Buffer.alloc(BLOCK, 0);
+  block.write(h.name, 0, 100, "utf8");
+  block.write(octal(h.mode & 0o7777, 8), 100, "ascii");
+  block.write(octal(0, 8), 108, "ascii");
+  block.write(octal(0, 8), 116, "ascii");
+  block.write(octal(h.size, 12), 124, "ascii");
+  block.write(octal(Math.max(0, Math.floor(h.mtime)), 12), 136, "ascii");
+  block.write("        ", 148, "ascii");
+  block.write(h.typeflag, 156, "ascii");
+  block.write(h.linkname, 157, 100, "utf8");
+  block.write("ustar\0", 257, "ascii");
+  block.write("00", 263, "ascii");
+  let sum = 0;
+  for (const byte of block) sum += byte;
+  block.write(octal(sum, 7) + " ", 148, "ascii");
+  return block;
+}
+
+/** Zero padding to the next 512-byte boundary. */
+export function pad(data: Buffer): Buffer {
+  const rest = data.length % BLOCK;
+  return rest === 0 ? data : Buffer.concat([data, Buffer.alloc(BLOCK - rest, 0)]);
+}
+
+/** The two zero blocks that end an archive. */
+export const TAR_END = Buffer.alloc(2 * BLOCK, 0);
+
+/**
+ * The archive of `files` (relative to `root`) under the directory `prefix`: the prefix and every
+ * parent directory first, then each file, symlink or directory, read as it is streamed.
+ */
+export async function* tarStream(
+  root: string,
+  files: readonly string[],
+  prefix: string,
+): AsyncGenerator<Buffer> {
+  const now = Math.floor(Date.now() / 1000);
+  yield tarHeader({ name: prefix, type: "directory", mode: 0o755, mtime: now, size: 0 });
+  const seenDirs = new Set<string>();
+  for (const file of files) {
+    const parts = file.split("/");
+    for (let n = 1; n < parts.length; n++) {
+      const dir = parts.slice(0, n).join("/");
+      if (!seenDirs.has(dir)) {
+        seenDirs.add(dir);
+        const stat = fs.statSync(path.join(root, dir));
+        yield tarHeader({
+          name: `${prefix}/${dir}`,
+          type: "directory",
+          mode: stat.mode,
+          mtime: stat.mtimeMs / 1000,
+          size: 0,
+        });
+      }
+    }
+    const full = path.join(root, file);
+    const stat = fs.lstatSync(full);
+    if (stat.isSymbolicLink()) {
+      yield tarHeader({
+        name: `${prefix}/${file}`,
+        type: "symlink",
+        mode: stat.mode,
+        mtime: stat.mtimeMs / 1000,
+        size: 0,
+        linkname: fs.readlinkSync(full),
+      });
+    } else if (stat.isFile()) {
+      const data = await fs.promises.readFile(full);
+      yield tarHeader({
+        name: `${prefix}/${file}`,
+        type: "file",
+        mode: stat.mode,
+        mtime: stat.mtimeMs / 1000,
+        size: data.length,
+      });
+      yield pad(data);
+    } else if (stat.isDirectory() && !seenDirs.has(file)) {
+      // A git submodule is listed as its directory: copied as an empty directory.
+      seenDirs.add(file);
+      yield tarHeader({
+        name: `${prefix}/${file}`,
+        type: "directory",
+        mode: stat.mode,
+        mtime: stat.mtimeMs / 1000,
+        size: 0,
+      });
+    }
+  }
+  yield TAR_END;
+}

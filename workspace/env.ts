@@ -1,0 +1,419 @@
+/**
+ * `npm run env -- <verb>`: the developer's verbs on a stack's environment, driven through the
+ * stack's outputs and the docker CLI (commands in workspace/docker.ts). Nothing on a volume is
+ * lost by a failed verb: `sync` replaces the source only after the new copy is complete, and
+ * `output` writes its archive to a temporary file that replaces the target only when complete.
+ */
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as zlib from "zlib";
+import { ENV_USAGE, EnvCommand, parseEnvArgs } from "./args";
+import { selectFiles, tarStream } from "./archive";
+import {
+  ABORT_SCRIPT,
+  PING_ARGS,
+  STAGING_PREFIX,
+  SWAP_SCRIPT,
+  copyInArgs,
+  copyOutArgs,
+  dockerEnv,
+  helperCreateArgs,
+  helperRemoveArgs,
+  runArgs,
+  shellArgs,
+  volumeInspectArgs,
+  volumeScriptArgs,
+} from "./docker";
+import { StackOutputs, parseStackOutputs, volumeOf } from "./outputs";
+import {
+  CliError,
+  CliOutput,
+  NO_DOCKER_CLI,
+  RunOptions,
+  Runner,
+  findExecutable,
+  firstLine,
+  formatBytes,
+  formatElapsed,
+  requirePulumi,
+} from "./process";
+import { SELECTED_STACK_ARGS, pulumiSetup, stackOutputArgs } from "./pulumi";
+import { EngineState, formatStatus } from "./status";
+
+export interface EnvDeps {
+  run: Runner;
+  env: Record<string, string | undefined>;
+  /** The directory holding Pulumi.yaml. */
+  projectDir: string;
+  /**
+   * Where relative paths (`sync <dir>`, `--to`) start: npm runs scripts in the project
+   * directory but says where it was called in INIT_CWD. Default: INIT_CWD, else projectDir.
+   */
+  cwd?: string;
+  out: CliOutput;
+  isExecutable?: (file: string) => boolean;
+  now?: () => Date;
+  /** Suffix of helper container and staging names. Default: 8 random hex digits. */
+  newId?: () => string;
+}
+
+/** Runs the verb; resolves to the exit code (the command's for `run`/`shell`). */
+export async function envMain(argv: readonly string[], deps: EnvDeps): Promise<number> {
+  let certDir: string | undefined;
+  try {
+    const command = parseEnvArgs(argv);
+    if (command.verb === "help") {
+      deps.out.stdout.write(`${ENV_USAGE}\n`);
+      return 0;
+    }
+    requirePulumi(deps.env, deps.isExecutable);
+    const stack = command.stack ?? (await selectedStack(deps));
+    const outputs = await readOutputs(deps, stack);
+    const hasDocker = findExecutable("docker", deps.env, deps.isExecutable) !== undefined;
+    if (outputs.tls) {
+      certDir = writeTls(outputs);
+    }
+    const docker = new Docker(deps, dockerEnv(deps.env, outputs.kind, outputs.dockerHost, certDir));
+    if (command.verb === "status") {
+      return await status(deps, stack, outputs, hasDocker ? docker : undefined);
+    }
+    if (!hasDocker) {
+      throw new CliError(NO_DOCKER_CLI);
+    }
+    await docker.ping(outputs.dockerHost);
+    return await verb(command, deps, stack, outputs, docker);
+  } catch (error) {
+    if (error instanceof CliError) {
+      deps.out.stderr.write(`env: ${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  } finally {
+    if (certDir !== undefined) {
+      fs.rmSync(certDir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** The stack `pulumi stack` has selected, else `dev`. */
+async function selectedStack(deps: EnvDeps): Promise<string> {
+  const setup = pulumiSetup(deps.projectDir, deps.env, "dev");
+  const result = await deps.run("pulumi", [...SELECTED_STACK_ARGS], {
+    env: setup.env,
+    cwd: deps.projectDir,
+    stdout: "capture",
+    stderr: "capture",
+  });
+  const name = result.stdout.trim();
+  return result.code === 0 && name !== "" ? name : "dev";
+}
+
+async function readOutputs(deps: EnvDeps, stack: string): Promise<StackOutputs> {
+  const setup = pulumiSetup(deps.projectDir, deps.env, stack);
+  const result = await deps.run("pulumi", stackOutputArgs(stack), {
+    env: setup.env,
+    cwd: deps.projectDir,
+    stdout: "capture",
+    stderr: "capture",
+  });
+  if (result.code !== 0) {
+    throw new CliError(
+      `cannot read the outputs of stack ${stack}: ${firstLine(result.stderr) || `pulumi exited with ${result.code}`}`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(result.stdout);
+  } catch {
+    throw new CliError(`cannot read the outputs of stack ${stack}: pulumi printed no JSON`);
+  }
+  return parseStackOutputs(raw, stack);
+}
+
+/** The VCH's client material in a new private directory (0700, key 0600), removed on exit. */
+function writeTls(outputs: StackOutputs): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-tls-"));
+  fs.chmodSync(dir, 0o700);
+  fs.writeFileSync(path.join(dir, "ca.pem"), outputs.tls!.caCert, { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, "cert.pem"), outputs.tls!.clientCert, { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, "key.pem"), outputs.tls!.clientKey, { mode: 0o600 });
+  return dir;
+}
+
+/** The docker CLI with the stack's engine environment. */
+class Docker {
+  constructor(
+    private readonly deps: EnvDeps,
+    private readonly env: Record<string, string | undefined>,
+  ) {}
+
+  run(args: string[], options: Omit<RunOptions, "env">) {
+    return this.deps.run("docker", args, { ...options, env: this.env });
+  }
+
+  capture(args: string[]) {
+    return this.run(args, { stdout: "capture", stderr: "capture" });
+  }
+
+  /** The engine's version, or a one-line error when it does not answer. */
+  async ping(dockerHost: string): Promise<string> {
+    const result = await this.capture([...PING_ARGS]);
+    if (result.code !== 0) {
+      throw new CliError(
+        `the stack's Docker engine at ${dockerHost} is not reachable (${firstLine(result.stderr)}); start Docker, or for a VCH check that it runs and that this machine reaches it`,
+      );
+    }
+    return result.stdout.trim();
+  }
+
+  /** One-line error naming the first missing volume. */
+  async requireVolumes(names: string[], stack: string): Promise<void> {
+    const result = await this.capture(volumeInspectArgs(names));
+    if (result.code !== 0) {
+      const found = new Set(result.stdout.split("\n").map((l) => l.trim()));
+      const missing = names.filter((n) => !found.has(n));
+      throw new CliError(
+        `volume ${missing.join(", ") || names.join(", ")} of stack ${stack} does not exist on its engine; run \`npm run up -- --stack ${stack}\` to create it`,
+      );
+    }
+  }
+}
+
+async function status(
+  deps: EnvDeps,
+  stack: string,
+  outputs: StackOutputs,
+  docker: Docker | undefined,
+): Promise<number> {
+  let engine: EngineState;
+  if (docker === undefined) {
+    engine = { reachable: false, reason: "not checked, no docker CLI on PATH" };
+  } else {
+    const version = await docker.capture([...PING_ARGS]);
+    if (version.code !== 0) {
+      engine = { reachable: false, reason: firstLine(version.stderr) };
+    } else {
+      const names = Object.values(outputs.volumes).sort();
+      const present: Record<string, boolean> = {};
+      for (const name of names) {
+        // One call per volume: a single call stops reporting at the first missing one.
+        present[name] = (await docker.capture(volumeInspectArgs([name]))).code === 0;
+      }
+      engine = { reachable: true, version: version.stdout.trim(), volumes: present };
+    }
+  }
+  const { lines, warning } = formatStatus(
+    stack,
+    outputs,
+    engine,
+    (deps.now ?? (() => new Date()))(),
+  );
+  deps.out.stdout.write(lines.map((l) => `${l}\n`).join(""));
+  if (warning !== undefined) {
+    deps.out.stderr.write(`env: warning: ${warning}\n`);
+  }
+  return 0;
+}
+
+function baseDir(deps: EnvDeps): string {
+  return deps.cwd ?? deps.env.INIT_CWD ?? deps.projectDir;
+}
+
+async function verb(
+  command: Exclude<EnvCommand, { verb: "help" } | { verb: "status" }>,
+  deps: EnvDeps,
+  stack: string,
+  outputs: StackOutputs,
+  docker: Docker,
+): Promise<number> {
+  const id = (deps.newId ?? (() => randomBytes(4).toString("hex")))();
+  const now = deps.now ?? (() => new Date());
+  const log = (line: string) => deps.out.stderr.write(`env: ${line}\n`);
+  switch (command.verb) {
+    case "run": {
+      let computeClass = outputs.computeClass;
+      if (command.priority !== undefined) {
+        if (outputs.computeClasses === undefined) {
+          throw new CliError(
+            `stack ${stack} does not export computeClasses yet; run \`npm run up -- --stack ${stack}\` once, then --priority works`,
+          );
+        }
+        computeClass = outputs.computeClasses[command.priority];
+      }
+      await docker.requireVolumes(Object.values(outputs.volumes).sort(), stack);
+      const name = `buildenv-${stack}-run-${id}`;
+      const result = await docker.run(
+        runArgs({
+          image: outputs.buildImage,
+          volumes: outputs.volumes,
+          computeClass,
+          name,
+          keep: command.keep,
+          command: command.command,
+        }),
+        { stdin: "inherit", stdout: "inherit", stderr: "inherit" },
+      );
+      if (command.keep) {
+        log(`kept container ${name}; remove it with: docker rm ${name}`);
+      }
+      return result.code;
+    }
+    case "shell": {
+      await docker.requireVolumes(Object.values(outputs.volumes).sort(), stack);
+      const result = await docker.run(
+        shellArgs({
+          image: outputs.buildImage,
+          volumes: outputs.volumes,
+          computeClass: outputs.computeClass,
+          name: `buildenv-${stack}-shell-${id}`,
+        }),
+        { stdin: "inherit", stdout: "inherit", stderr: "inherit" },
+      );
+      return result.code;
+    }
+    case "sync":
+      return sync(command, deps, stack, outputs, docker, id, now, log);
+    case "output":
+      return output(command, deps, stack, outputs, docker, id, now, log);
+  }
+}
+
+async function sync(
+  command: { dir: string; exclude: string[] },
+  deps: EnvDeps,
+  stack: string,
+  outputs: StackOutputs,
+  docker: Docker,
+  id: string,
+  now: () => Date,
+  log: (line: string) => void,
+): Promise<number> {
+  const dir = path.resolve(baseDir(deps), command.dir);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new CliError(`sync: ${dir} is not a directory`);
+  }
+  const volume = volumeOf(outputs, "source", stack);
+  await docker.requireVolumes([volume], stack);
+  const files = selectFiles(dir, command.exclude);
+  const staging = `${STAGING_PREFIX}${id}`;
+  const helper = `buildenv-${stack}-sync-${id}`;
+  const started = now().getTime();
+  log(`copying ${files.length} files from ${dir} into ${volume}`);
+
+  const created = await docker.capture(
+    helperCreateArgs(helper, volume, "source", outputs.buildImage),
+  );
+  if (created.code !== 0) {
+    throw new CliError(`sync: cannot create the helper container: ${firstLine(created.stderr)}`);
+  }
+  let sent = 0;
+  let lastReport = started;
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of tarStream(dir, files, staging)) {
+      sent += chunk.length;
+      const t = now().getTime();
+      if (t - lastReport >= 1000) {
+        lastReport = t;
+        log(`sync: ${formatBytes(sent)} sent, ${formatElapsed(t - started)}`);
+      }
+      yield chunk;
+    }
+  }
+  let copied;
+  try {
+    copied = await docker.run(copyInArgs(helper, "source"), {
+      stdin: counted(),
+      stdout: "capture",
+      stderr: "capture",
+    });
+  } finally {
+    await docker.capture(helperRemoveArgs(helper));
+  }
+  if (copied.code !== 0) {
+    await docker.capture(
+      volumeScriptArgs(outputs.buildImage, volume, "source", ABORT_SCRIPT, staging),
+    );
+    throw new CliError(
+      `sync: copying into ${volume} failed (${firstLine(copied.stderr)}); its contents are unchanged`,
+    );
+  }
+  const swapped = await docker.capture(
+    volumeScriptArgs(outputs.buildImage, volume, "source", SWAP_SCRIPT, staging),
+  );
+  if (swapped.code !== 0) {
+    throw new CliError(
+      `sync: replacing the contents of ${volume} failed (${firstLine(swapped.stderr)}); the new copy is in ${staging} on the volume`,
+    );
+  }
+  log(
+    `synced ${files.length} files (${formatBytes(sent)} archive) into ${volume} in ${formatElapsed(now().getTime() - started)}`,
+  );
+  return 0;
+}
+
+async function output(
+  command: { to?: string },
+  deps: EnvDeps,
+  stack: string,
+  outputs: StackOutputs,
+  docker: Docker,
+  id: string,
+  now: () => Date,
+  log: (line: string) => void,
+): Promise<number> {
+  const volume = volumeOf(outputs, "output", stack);
+  await docker.requireVolumes([volume], stack);
+  const target = path.resolve(baseDir(deps), command.to ?? `buildenv-${stack}-output.tar.gz`);
+  if (!fs.existsSync(path.dirname(target))) {
+    throw new CliError(`output: the directory of ${target} does not exist`);
+  }
+  const partial = `${target}.partial-${id}`;
+  const helper = `buildenv-${stack}-output-${id}`;
+  const started = now().getTime();
+  const created = await docker.capture(
+    helperCreateArgs(helper, volume, "output", outputs.buildImage),
+  );
+  if (created.code !== 0) {
+    throw new CliError(`output: cannot create the helper container: ${firstLine(created.stderr)}`);
+  }
+  const gzip = zlib.createGzip();
+  const file = fs.createWriteStream(partial, { mode: 0o644 });
+  const written = new Promise<void>((resolve, reject) => {
+    file.on("finish", resolve);
+    file.on("error", reject);
+    gzip.on("error", reject);
+  });
+  gzip.pipe(file);
+  let received = 0;
+  let lastReport = started;
+  let copied;
+  try {
+    copied = await docker.run(copyOutArgs(helper, "output"), {
+      stdout: (chunk) => {
+        received += chunk.length;
+        gzip.write(chunk);
+        const t = now().getTime();
+        if (t - lastReport >= 1000) {
+          lastReport = t;
+          log(`output: ${formatBytes(received)} received, ${formatElapsed(t - started)}`);
+        }
+      },
+      stderr: "capture",
+    });
+  } finally {
+    await docker.capture(helperRemoveArgs(helper));
+  }
+  gzip.end();
+  await written;
+  if (copied.code !== 0) {
+    fs.rmSync(partial, { force: true });
+    throw new CliError(`output: copying out of ${volume} failed (${firstLine(copied.stderr)})`);
+  }
+  fs.renameSync(partial, target);
+  log(
+    `wrote ${target} (${formatBytes(fs.statSync(target).size)}, ${formatBytes(received)} of tar) from ${volume} in ${formatElapsed(now().getTime() - started)}`,
+  );
+  return 0;
+}
