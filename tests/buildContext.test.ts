@@ -5,6 +5,7 @@
  */
 import * as assert from "assert";
 import { execFileSync } from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -229,5 +230,68 @@ describe("the staged build context", function () {
     const { tag, entries } = computeImageTag(root, ["images/build"]);
     const staged = stageBuildContext(root, entries, CONFIG, tag);
     assert.strictEqual(fs.readlinkSync(path.join(root, staged.context, "current")), "Dockerfile");
+  });
+});
+
+describe("the re-implemented provider context hash agrees with upstream's own tests", () => {
+  const roots: string[] = [];
+  const tree = (files: Parameters<typeof makeTree>[0]) => {
+    const root = makeTree(files, { prefix: "context-hash-" });
+    roots.push(root);
+    return root;
+  };
+  const hashOf = (root: string, dockerfile = "Dockerfile") =>
+    dockerBuildContextHash(root, path.join(root, dockerfile));
+  after(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
+
+  it("hashes the Dockerfile's content, then per file its content, path and Go mode string", () => {
+    const root = tree({
+      Dockerfile: "FROM scratch\n",
+      "b.sh": { content: "echo b\n", mode: 0o755 },
+      "a/x.txt": "x\n",
+    });
+    // context.go:202-254 and :164-196, written out by hand: Dockerfile, then a/x.txt, b.sh, and
+    // the Dockerfile itself as a file of the context, in WalkDir's order.
+    const expected = crypto
+      .createHash("sha256")
+      .update("FROM scratch\n")
+      .update("FROM scratch\nDockerfile-rw-r--r--")
+      .update("x\na/x.txt-rw-r--r--")
+      .update("echo b\nb.sh-rwxr-xr-x")
+      .digest("hex");
+    assert.strictEqual(hashOf(root), expected);
+  });
+
+  it("TestHashFilemodeMatters: chmod +x changes it", () => {
+    const files = { Dockerfile: "FROM scratch\nCOPY foo.sh .\n", "foo.sh": "echo foo\n" };
+    const step2 = tree({ ...files, "foo.sh": { content: "echo foo\n", mode: 0o755 } });
+    assert.notStrictEqual(hashOf(tree(files)), hashOf(step2));
+  });
+
+  it("TestHashRenamingMatters: renaming a file changes it", () => {
+    const step1 = tree({ Dockerfile: "FROM scratch\n", "foo.a.txt": "foo\n" });
+    const step2 = tree({ Dockerfile: "FROM scratch\n", "foo.b.txt": "foo\n" });
+    assert.notStrictEqual(hashOf(step1), hashOf(step2));
+  });
+
+  it("TestHashIgnoresDockerfileOutsideDirMove: a Dockerfile outside the context counts by content only", () => {
+    const root = tree({
+      "app/foo.sh": "echo foo\n",
+      "step1.Dockerfile": "FROM scratch\n",
+      "step2.Dockerfile": "FROM scratch\n",
+    });
+    const app = path.join(root, "app");
+    assert.strictEqual(
+      dockerBuildContextHash(app, path.join(root, "step1.Dockerfile")),
+      dockerBuildContextHash(app, path.join(root, "step2.Dockerfile")),
+    );
+  });
+
+  it("TestIgnoreIrregularFiles and TestHashDeepSymlinks: a FIFO is skipped, a link to a directory too", () => {
+    const root = tree({ Dockerfile: "", "sub/dir/file.txt": "deep\n" });
+    const before = hashOf(root);
+    execFileSync("mkfifo", [path.join(root, "pipe")]);
+    fs.symlinkSync("sub/dir", path.join(root, "proxy"));
+    assert.strictEqual(hashOf(root), before);
   });
 });
