@@ -17,6 +17,9 @@ export const MANIFEST_ACCEPT = [
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
+/** How long one request may take: a registry that never answers must not hang a preview. */
+export const REGISTRY_TIMEOUT_MS = 30_000;
+
 export interface RegistryCredentials {
   username: string;
   password: string;
@@ -25,7 +28,7 @@ export interface RegistryCredentials {
 /** The subset of the WHATWG fetch this module uses, so tests can inject their own. */
 export type Fetch = (
   url: string,
-  init: { method: string; headers: Record<string, string> },
+  init: { method: string; headers: Record<string, string>; signal?: AbortSignal },
 ) => Promise<{
   status: number;
   headers: { get(name: string): string | null };
@@ -92,6 +95,7 @@ export async function findImageDigest(
     try {
       return await fetchImpl(url, {
         method: "HEAD",
+        signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS),
         headers: {
           Accept: MANIFEST_ACCEPT,
           ...(authorization ? { Authorization: authorization } : {}),
@@ -147,6 +151,7 @@ async function bearerToken(
   try {
     response = await fetchImpl(tokenUrl, {
       method: "GET",
+      signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS),
       headers: credentials ? { Authorization: basic(credentials) } : {},
     });
   } catch (error) {
