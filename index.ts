@@ -1,18 +1,22 @@
 // buildenv: a team's build environment as a Pulumi stack. Config is read and validated first,
-// so bad config fails before any resource is registered.
+// so bad config fails before any resource is registered; then the registry is asked whether it
+// holds the build image's content tag (if so, nothing is built); then the stack is declared.
 import { loadConfig } from "./config/load";
-import { buildEnvironment } from "./program";
+import { resolveAndBuildEnvironment } from "./program";
 
-const env = buildEnvironment(loadConfig());
-
-export const dockerHost = env.dockerHost;
-export const volumes = env.volumes;
-export const buildImage = env.buildImage;
-export const buildImageManifest = env.buildImageManifest;
-export const buildImageTag = env.buildImageTag;
-export const computeClass = env.computeClass;
-export const computeClasses = env.computeClasses;
-export const expiresAt = env.expiresAt;
-export const buildCommand = env.buildCommand;
-export const tls = env.tls;
-export const ciSecrets = env.ciSecrets;
+export = async () => {
+  const env = await resolveAndBuildEnvironment(loadConfig());
+  return {
+    dockerHost: env.dockerHost,
+    volumes: env.volumes,
+    buildImage: env.buildImage,
+    buildImageManifest: env.buildImageManifest,
+    buildImageTag: env.buildImageTag,
+    computeClass: env.computeClass,
+    computeClasses: env.computeClasses,
+    expiresAt: env.expiresAt,
+    buildCommand: env.buildCommand,
+    tls: env.tls,
+    ciSecrets: env.ciSecrets,
+  };
+};

@@ -3,13 +3,12 @@
  * tests and the benchmark can run it for any config without re-importing the entry point.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as path from "path";
 import { CiSecrets } from "./ci/ciSecrets";
 import { ComputeClass, DOCKER_CPU_SHARES, Priority } from "./compute/config";
 import { BuildenvConfig } from "./config/load";
 import { ContainerHost } from "./host/containerHost";
 import { BuildImage } from "./image/buildImage";
-import { computeImageTag } from "./image/manifest";
+import { ResolvedBuildImage, buildImageTag, resolveBuildImage } from "./image/resolve";
 import { BuildVolume } from "./volumes/buildVolume";
 
 /** Where volumes are mounted in build containers: `/workspace/<volume>`. */
@@ -39,6 +38,11 @@ export interface BuildEnvironmentOutputs {
 export interface ProgramOptions {
   /** Directory the build image paths are relative to. Default: the working directory. */
   root?: string;
+  /**
+   * The image's tag and whether the registry holds it (resolveBuildImage, which index.ts awaits
+   * first). Default: the tag computed here, and not in the registry (so built and pushed).
+   */
+  image?: ResolvedBuildImage;
 }
 
 /**
@@ -64,6 +68,22 @@ export function buildCommandLine(
   ].join(" ");
 }
 
+/**
+ * What index.ts runs: asks the registry whether it holds the build image's content tag
+ * (resolveBuildImage; a stack whose tag is there builds nothing), then declares the stack.
+ *
+ * @param lookup default a HEAD request to the registry (findImageDigest).
+ */
+export async function resolveAndBuildEnvironment(
+  config: BuildenvConfig,
+  options: ProgramOptions & { lookup?: Parameters<typeof resolveBuildImage>[3] } = {},
+): Promise<BuildEnvironmentOutputs> {
+  const { lookup, ...rest } = options;
+  const root = options.root ?? process.cwd();
+  const image = await resolveBuildImage(config.buildImage, config.registry, root, lookup);
+  return buildEnvironment(config, { ...rest, image });
+}
+
 /** Declares every resource of the stack. Throws before registering anything if the image inputs cannot be read. */
 export function buildEnvironment(
   config: BuildenvConfig,
@@ -71,12 +91,10 @@ export function buildEnvironment(
 ): BuildEnvironmentOutputs {
   const root = options.root ?? process.cwd();
   // Read the image inputs before any resource exists, so a broken input fails cleanly.
-  const { manifest, tag } = computeImageTag(
-    root,
-    config.buildImage.inputs,
-    config.buildImage.buildArgs,
-    { cacheFile: path.join(root, "node_modules", ".cache", "buildenv", "image-manifest.json") },
-  );
+  const { imageTag, registryDigest } = options.image ?? {
+    imageTag: buildImageTag(config.buildImage, root),
+  };
+  const { manifest, tag } = imageTag;
   const prefix = `buildenv-${config.stack}`;
   const volumeKeys = Object.keys(config.volumes);
   const ci = config.github !== undefined;
@@ -117,8 +135,11 @@ export function buildEnvironment(
     config: config.buildImage,
     tag,
     manifest,
+    entries: imageTag.entries,
+    root,
     builderHost: config.builderHost,
     ...(config.registry ? { registry: config.registry, pullWith: host.provider } : {}),
+    ...(config.registry && registryDigest ? { registryDigest } : {}),
   });
 
   const outputs: BuildEnvironmentOutputs = {

@@ -1,11 +1,17 @@
-/** `npm run bench`: the image tag against git, and program evaluation under mocks. */
+/**
+ * `npm run bench`: the image tag against git, a second run against the first through a real
+ * registry (when there is one), and program evaluation under mocks.
+ */
 import { benchImageTag } from "./image-tag";
+import { benchRegistry } from "./registry";
 import { benchProgram } from "./program";
 import { setMode } from "../tests/harness";
 
 async function main(): Promise<void> {
-  console.log("== image tag: buildenv vs git ls-tree + git hash-object ==");
+  console.log("== image tag: buildenv vs git reading the same files ==");
   await benchImageTag();
+  console.log("\n== build image: second run (pull the cached image) vs first (build and push) ==");
+  await benchRegistry();
   console.log("\n== program evaluation under mocks ==");
   await setMode("update");
   for (const [label, { medianMs, resources }] of Object.entries(await benchProgram())) {

@@ -107,6 +107,11 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
       "buildenv:registry: is required when buildenv:host.kind is vch; a VCH cannot build or push images, so the build image is built on the local engine, pushed to the registry and pulled by the VCH",
     );
   }
+  if (host?.kind === "vch" && buildImage && buildImage.platform !== "linux/amd64") {
+    problems.push(
+      `buildenv:buildImage.platform: ${show(buildImage.platform)} cannot run on a VCH, whose container VMs are linux/amd64; remove it or set linux/amd64`,
+    );
+  }
   if (host?.kind === "vch" && computeClass) {
     problems.push(...vicMachineProblems(host, computeClass, priority ?? "normal"));
   }

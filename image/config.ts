@@ -2,9 +2,20 @@
  * `buildenv:buildImage`: the build context, Dockerfile, the inputs whose content defines the
  * image, and build arguments.
  */
+import * as dockerbuild from "@pulumi/docker-build";
+import * as path from "path";
 import { z } from "zod";
-import { ParseContext, check, isSafeRelativePath, show, strict } from "../config/schema";
-import { validateBuildArgName, validateBuildArgValue } from "./manifest";
+import { ParseContext, check, isSafeRelativePath, oneOf, show, strict } from "../config/schema";
+import { STAGE_ROOT } from "./context";
+import { DEFAULT_PLATFORM, validateBuildArgName, validateBuildArgValue } from "./manifest";
+
+/**
+ * The platforms an image can be built for: docker-build's (`Platform` in its schema) that run on
+ * a Linux container host, which every buildenv host is.
+ */
+export const LINUX_PLATFORMS = Object.values(dockerbuild.Platform).filter((p) =>
+  p.startsWith("linux/"),
+) as [string, ...string[]];
 
 export interface BuildImageConfig {
   /** Build context directory, relative to the project directory. */
@@ -15,6 +26,12 @@ export interface BuildImageConfig {
   inputs: string[];
   /** Build arguments; part of the manifest, so changing one changes the tag. */
   buildArgs: Record<string, string>;
+  /**
+   * The platform the image is built for: the one the hosts pull. Default `linux/amd64` (a VCH
+   * runs nothing else); one of LINUX_PLATFORMS. Any other is part of the manifest, so an arm64
+   * image never gets the tag of an amd64 one.
+   */
+  platform: string;
 }
 
 export const DEFAULT_BUILD_IMAGE: Readonly<BuildImageConfig> = {
@@ -22,6 +39,7 @@ export const DEFAULT_BUILD_IMAGE: Readonly<BuildImageConfig> = {
   dockerfile: "images/build/Dockerfile",
   inputs: ["images/build"],
   buildArgs: {},
+  platform: DEFAULT_PLATFORM,
 };
 
 const buildImageSchema = strict({
@@ -32,6 +50,7 @@ const buildImageSchema = strict({
     .min(1, { error: "lists no inputs; name at least one file or directory" })
     .optional(),
   buildArgs: z.record(z.string(), z.string()).optional(),
+  platform: oneOf(LINUX_PLATFORMS).optional(),
 });
 
 export function parseBuildImage(
@@ -48,6 +67,7 @@ export function parseBuildImage(
     dockerfile: parsed.dockerfile ?? DEFAULT_BUILD_IMAGE.dockerfile,
     inputs: parsed.inputs ?? [...DEFAULT_BUILD_IMAGE.inputs],
     buildArgs: {},
+    platform: parsed.platform ?? DEFAULT_BUILD_IMAGE.platform,
   };
   const before = problems.length;
   const expect = (key: string, value: string, kind: "file" | "dir" | "any") => {
@@ -67,6 +87,9 @@ export function parseBuildImage(
   expect("context", config.context, "dir");
   expect("dockerfile", config.dockerfile, "file");
   config.inputs.forEach((input, i) => expect(`inputs[${i}]`, input, "any"));
+  if (problems.length === before) {
+    problems.push(...stagingProblems(config.inputs, config.dockerfile));
+  }
   for (const name of Object.keys(parsed.buildArgs ?? {}).sort()) {
     const value = parsed.buildArgs![name];
     const error = validateBuildArgName(name) ?? validateBuildArgValue(value);
@@ -77,4 +100,33 @@ export function parseBuildImage(
     }
   }
   return problems.length === before ? config : undefined;
+}
+
+/** Whether a project-relative path is an input or inside one (POSIX, as config gives them). */
+function covers(input: string, target: string): boolean {
+  const outer = path.posix.normalize(input).replace(/\/+$/, "").replace(/^\.$/, "");
+  const inner = path.posix.normalize(target);
+  return outer === "" || inner === outer || inner.startsWith(outer + "/");
+}
+
+/**
+ * What the staged build context needs of the inputs: the Dockerfile is one of them (the build is
+ * staged from the manifest's files alone, and the Dockerfile defines the image), and none covers
+ * the directory contexts are staged in (the copy would be an input of itself).
+ */
+export function stagingProblems(inputs: readonly string[], dockerfile: string): string[] {
+  const problems: string[] = [];
+  if (!inputs.some((input) => covers(input, dockerfile))) {
+    problems.push(
+      `buildenv:buildImage.dockerfile: ${show(dockerfile)} is not among buildenv:buildImage.inputs; the Dockerfile defines the image, so it must be an input (list it or its directory)`,
+    );
+  }
+  inputs.forEach((input, i) => {
+    if (covers(input, STAGE_ROOT)) {
+      problems.push(
+        `buildenv:buildImage.inputs[${i}]: ${show(input)} covers ${STAGE_ROOT}, where buildenv stages the build context; list the image's own files and directories instead`,
+      );
+    }
+  });
+  return problems;
 }

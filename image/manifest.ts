@@ -37,6 +37,13 @@ export function gitBlobHash(content: Buffer | string): string {
   return crypto.createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 
+/**
+ * The platform an image is built for unless configured: what a VCH (x86_64) and most engines
+ * pull. The manifest names the platform only when it is another one, so the default manifest
+ * stays exactly git's listing.
+ */
+export const DEFAULT_PLATFORM = "linux/amd64";
+
 const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Why a build argument name is unusable, or undefined when it is fine (`[A-Za-z_][A-Za-z0-9_]*`). */
@@ -104,15 +111,18 @@ function collectInputEntries(
 /**
  * The manifest text: one `<mode> blob <sha1>\t<path>` line per entry, the path quoted as git does
  * with core.quotePath=true (so the lines equal `git ls-tree` output byte for byte), then one
- * `build-arg <NAME>=<value>` line per build argument, sorted by name.
+ * `build-arg <NAME>=<value>` line per build argument, sorted by name, then `platform <platform>`
+ * unless the platform is DEFAULT_PLATFORM.
  *
  * @param entries in the order they should appear (listInputEntries already returns git's order).
  * @param buildArgs default none; names and values must pass validateBuildArgName/Value.
- * @throws Error for an invalid build argument name or value.
+ * @param platform default DEFAULT_PLATFORM; `<os>/<arch>`.
+ * @throws Error for an invalid build argument name or value, or a platform that is not `<os>/<arch>`.
  */
 export function formatManifest(
   entries: readonly ManifestEntry[],
   buildArgs: Readonly<Record<string, string>> = {},
+  platform: string = DEFAULT_PLATFORM,
 ): string {
   const lines = entries.map(
     (entry) => `${entry.mode} blob ${entry.sha1}\t${quotePath(entry.path)}\n`,
@@ -124,6 +134,12 @@ export function formatManifest(
       throw new Error(`${problem} (build argument "${name}")`);
     }
     lines.push(`build-arg ${name}=${value}\n`);
+  }
+  if (platform !== DEFAULT_PLATFORM) {
+    if (!/^[a-z0-9]+\/[a-z0-9]+$/.test(platform)) {
+      throw new Error(`platform "${platform}" is not <os>/<arch>`);
+    }
+    lines.push(`platform ${platform}\n`);
   }
   return lines.join("");
 }
@@ -148,15 +164,17 @@ export interface ImageTagOptions {
  * @param inputs files or directories relative to `root` (see listInputEntries).
  * @param buildArgs default none (see formatManifest).
  * @param options default none: no cache.
+ * @param platform default DEFAULT_PLATFORM (see formatManifest).
  */
 export function computeImageTag(
   root: string,
   inputs: readonly string[],
   buildArgs: Readonly<Record<string, string>> = {},
   options: ImageTagOptions = {},
+  platform: string = DEFAULT_PLATFORM,
 ): ImageTag {
   const entries = collectInputEntries(root, inputs, options.cacheFile);
-  const manifest = formatManifest(entries, buildArgs);
+  const manifest = formatManifest(entries, buildArgs, platform);
   return { manifest, tag: gitBlobHash(manifest), entries };
 }
 

@@ -107,6 +107,7 @@ describe("stack config", () => {
           dockerfile: "images/build/Dockerfile",
           inputs: ["images/build"],
           buildArgs: {},
+          platform: "linux/amd64",
         },
       });
     });

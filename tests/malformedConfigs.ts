@@ -98,6 +98,13 @@ export const MALFORMED: [string, Record<string, unknown>, string?][] = [
     { "buildenv:buildImage": { buildArgs: { GO_VERSION: "1.22\nbuild-arg X=1" } } },
   ],
   ["unknown key in build image", { "buildenv:buildImage": { target: "ci" } }],
+  ["build platform not linux", { "buildenv:buildImage": { platform: "windows/amd64" } }],
+  ["arm64 build image for a VCH", vch({ "buildenv:buildImage": { platform: "linux/arm64" } })],
+  [
+    "Dockerfile not among the inputs",
+    { "buildenv:buildImage": { inputs: ["images/build/requirements.txt"] } },
+  ],
+  ["inputs covering the staged context", { "buildenv:buildImage": { inputs: ["."] } }],
   ["unknown compute class", { "buildenv:computeClasses": { urgent: { memoryMB: 1024 } } }],
   ["negative memory limit", { "buildenv:computeClasses": { high: { memoryMB: -1 } } }],
   [
@@ -275,7 +282,19 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
     "buildenv:buildImage.buildArgs.GO_VERSION: build argument value must not contain line breaks",
   ],
   "unknown key in build image": [
-    'buildenv:buildImage: unknown key "target"; allowed: context, dockerfile, inputs, buildArgs',
+    'buildenv:buildImage: unknown key "target"; allowed: context, dockerfile, inputs, buildArgs, platform',
+  ],
+  "build platform not linux": [
+    'buildenv:buildImage.platform: "windows/amd64" is not one of linux/386, linux/amd64, linux/arm, linux/arm64, linux/mips64, linux/mips64le, linux/ppc64le, linux/riscv64, linux/s390x',
+  ],
+  "arm64 build image for a VCH": [
+    'buildenv:buildImage.platform: "linux/arm64" cannot run on a VCH, whose container VMs are linux/amd64; remove it or set linux/amd64',
+  ],
+  "Dockerfile not among the inputs": [
+    'buildenv:buildImage.dockerfile: "images/build/Dockerfile" is not among buildenv:buildImage.inputs; the Dockerfile defines the image, so it must be an input (list it or its directory)',
+  ],
+  "inputs covering the staged context": [
+    'buildenv:buildImage.inputs[0]: "." covers node_modules/.cache/buildenv/image-context, where buildenv stages the build context; list the image\'s own files and directories instead',
   ],
   "unknown compute class": [
     'buildenv:computeClasses: unknown key "urgent"; allowed: low, normal, high',

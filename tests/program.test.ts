@@ -20,6 +20,7 @@ const LABELS = (volume: string, capacity: string, keep: boolean, stack = "dev", 
 ];
 
 const DEFAULT_TAG = computeImageTag(REPO_ROOT, ["images/build"]).tag;
+const STAGED = `node_modules/.cache/buildenv/image-context/v1-${DEFAULT_TAG}`;
 
 describe("program on the local engine", () => {
   for (const mode of ["preview", "update"] as const) {
@@ -80,9 +81,10 @@ describe("program on the local engine", () => {
         const image = mocks.one("docker-build:index:Image");
         assert.deepStrictEqual(image.inputs, {
           tags: [`buildenv-build:${DEFAULT_TAG}`],
-          context: { location: "images/build" },
-          dockerfile: { location: "images/build/Dockerfile" },
+          context: { location: `${STAGED}/images/build` },
+          dockerfile: { location: `${STAGED}/images/build/Dockerfile` },
           buildArgs: {},
+          platforms: ["linux/amd64"],
           buildOnPreview: false,
           push: false,
           load: true,
@@ -90,6 +92,11 @@ describe("program on the local engine", () => {
           network: "default",
         });
         assert.ok(image.provider?.includes("::buildenv-dev-image-builder::"), image.provider);
+        // Another local stack may run the same tag: destroy must not remove it from the engine.
+        assert.strictEqual(
+          mocks.optionsOf("docker-build:index:Image", "buildenv-dev-image").retainOnDelete,
+          true,
+        );
       });
     });
   }
@@ -207,7 +214,9 @@ describe("program on the local engine", () => {
     const { setConfig, setMode, settle } = await import("./harness");
     await setMode("update", "dev");
     setConfig({ "buildenv:expiresAt": "2099-01-01" });
-    const program = await import("../index");
+    // index.ts exports the async function the Node runtime calls (and awaits) for the outputs.
+    const { default: main } = await import("../index");
+    const program = await main();
     await settle();
     assert.strictEqual(await unwrap(program.buildImage), `buildenv-build:${DEFAULT_TAG}`);
     assert.strictEqual(program.expiresAt, "2099-01-01T00:00:00Z");

@@ -36,9 +36,14 @@ describe("registry and CI", () => {
         const image = mocks.one(IMAGE);
         assert.deepStrictEqual(image.inputs, {
           tags: [`${REPO}:${TAG}`],
-          context: { location: "images/build" },
-          dockerfile: { location: "images/build/Dockerfile" },
+          context: {
+            location: `node_modules/.cache/buildenv/image-context/v1-${TAG}/images/build`,
+          },
+          dockerfile: {
+            location: `node_modules/.cache/buildenv/image-context/v1-${TAG}/images/build/Dockerfile`,
+          },
           buildArgs: {},
+          platforms: ["linux/amd64"],
           buildOnPreview: false,
           push: true,
           cacheFrom: [{ registry: { ref: `${REPO}:cache` } }],

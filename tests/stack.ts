@@ -5,6 +5,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { BuildenvConfig, loadConfig } from "../config/load";
+import { ResolvedBuildImage } from "../image/resolve";
 import { BuildEnvironmentOutputs, buildEnvironment } from "../program";
 import { mocks, setConfig, setMode, settle } from "./harness";
 
@@ -129,6 +130,8 @@ export interface RunOptions {
   secretKeys?: string[];
   now?: Date;
   root?: string;
+  /** The build image's tag and registry digest, as index.ts resolves them. Default: computed, not in the registry. */
+  image?: ResolvedBuildImage;
 }
 
 export interface RunResult {
@@ -144,7 +147,10 @@ export async function runStack(
   await setMode(options.mode ?? "update", options.stack ?? "dev");
   setConfig(config, options.secretKeys ?? VCH_SECRET_KEYS.filter((k) => k in config));
   const parsed = loadConfig(options.now ?? NOW);
-  const outputs = buildEnvironment(parsed, { root: options.root ?? REPO_ROOT });
+  const outputs = buildEnvironment(parsed, {
+    root: options.root ?? REPO_ROOT,
+    ...(options.image ? { image: options.image } : {}),
+  });
   await settle();
   return { config: parsed, outputs };
 }

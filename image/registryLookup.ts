@@ -1,0 +1,169 @@
+/**
+ * Whether the registry already holds the image of a content tag, and its digest: the build-as-cache
+ * check (eksctl's build image): a stack whose tag is present builds nothing and only pulls. One
+ * `HEAD /v2/<repository>/manifests/<tag>` of the registry API (the distribution spec's "pulling
+ * manifests"), answered with the `Docker-Content-Digest` header, after the registry's own auth
+ * challenge when it sends one (Basic, or Bearer through its token service, as the Docker client
+ * does). Credentials travel only in request headers: never in a URL, command line, log or error.
+ */
+
+/** What a registry is asked for: every manifest type an image or image index can be pushed as. */
+export const MANIFEST_ACCEPT = [
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.docker.distribution.manifest.v2+json",
+].join(", ");
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** How long one request may take: a registry that never answers must not hang a preview. */
+export const REGISTRY_TIMEOUT_MS = 30_000;
+
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+}
+
+/** The subset of the WHATWG fetch this module uses, so tests can inject their own. */
+export type Fetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; signal?: AbortSignal },
+) => Promise<{
+  status: number;
+  headers: { get(name: string): string | null };
+  json(): Promise<unknown>;
+}>;
+
+/**
+ * `http` for a registry on a loopback address (which the Docker engine also allows without TLS),
+ * else `https`.
+ */
+export function registryScheme(server: string): "http" | "https" {
+  const host = server.replace(/:\d+$/, "");
+  return host === "localhost" || /^127(\.\d{1,3}){3}$/.test(host) ? "http" : "https";
+}
+
+/** A `WWW-Authenticate` challenge: its scheme and parameters (`realm`, `service`, `scope`). */
+export interface AuthChallenge {
+  scheme: string;
+  params: Record<string, string>;
+}
+
+/** Parses one `WWW-Authenticate` challenge, e.g. `Bearer realm="https://…/token",service="…"`. */
+export function parseChallenge(header: string): AuthChallenge {
+  const match = /^\s*([A-Za-z]+)\s*(.*)$/.exec(header);
+  if (!match) {
+    return { scheme: "", params: {} };
+  }
+  const params: Record<string, string> = {};
+  for (const param of match[2].matchAll(/([A-Za-z_]+)=(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g)) {
+    params[param[1].toLowerCase()] =
+      param[2] !== undefined ? param[2].replace(/\\(.)/g, "$1") : param[3];
+  }
+  return { scheme: match[1].toLowerCase(), params };
+}
+
+function basic(credentials: RegistryCredentials): string {
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+}
+
+/**
+ * The digest of `<server>/<repository>:<tag>` when the registry holds it, undefined when it
+ * answers that the manifest is unknown (404).
+ *
+ * @param server `host[:port]` (buildenv:registry.server).
+ * @param repository the repository path (buildenv:registry.repository).
+ * @param tag the content tag.
+ * @param credentials default none: anonymous.
+ * @param fetchImpl default the global fetch.
+ * @throws Error naming the reference and the answer when the registry cannot say (unreachable,
+ *   refused credentials, any other status, no digest).
+ */
+export async function findImageDigest(
+  server: string,
+  repository: string,
+  tag: string,
+  credentials?: RegistryCredentials,
+  fetchImpl: Fetch = fetch as unknown as Fetch,
+): Promise<string | undefined> {
+  const reference = `${server}/${repository}:${tag}`;
+  const url = `${registryScheme(server)}://${server}/v2/${repository}/manifests/${tag}`;
+  const fail = (why: string) =>
+    new Error(`cannot tell whether the registry holds ${reference}: ${why}`);
+  const head = async (authorization?: string) => {
+    try {
+      return await fetchImpl(url, {
+        method: "HEAD",
+        signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS),
+        headers: {
+          Accept: MANIFEST_ACCEPT,
+          ...(authorization ? { Authorization: authorization } : {}),
+        },
+      });
+    } catch (error) {
+      throw fail(`HEAD ${url} failed (${(error as Error).message})`);
+    }
+  };
+
+  let response = await head();
+  if (response.status === 401) {
+    const challenge = parseChallenge(response.headers.get("www-authenticate") ?? "");
+    if (challenge.scheme === "basic") {
+      if (!credentials) {
+        throw fail("the registry wants credentials (set buildenv:registry.username)");
+      }
+      response = await head(basic(credentials));
+    } else if (challenge.scheme === "bearer" && challenge.params.realm) {
+      const token = await bearerToken(challenge, repository, credentials, fetchImpl, fail);
+      response = await head(`Bearer ${token}`);
+    } else {
+      throw fail(`HEAD ${url} answered 401 with an unknown challenge`);
+    }
+  }
+  if (response.status === 404) {
+    return undefined;
+  }
+  if (response.status !== 200) {
+    throw fail(`HEAD ${url} answered ${response.status}`);
+  }
+  const digest = response.headers.get("docker-content-digest") ?? "";
+  if (!DIGEST.test(digest)) {
+    throw fail(`HEAD ${url} answered without a sha256 Docker-Content-Digest`);
+  }
+  return digest;
+}
+
+async function bearerToken(
+  challenge: AuthChallenge,
+  repository: string,
+  credentials: RegistryCredentials | undefined,
+  fetchImpl: Fetch,
+  fail: (why: string) => Error,
+): Promise<string> {
+  const realm = new URL(challenge.params.realm);
+  if (challenge.params.service) {
+    realm.searchParams.set("service", challenge.params.service);
+  }
+  realm.searchParams.set("scope", challenge.params.scope ?? `repository:${repository}:pull`);
+  const tokenUrl = realm.toString();
+  let response;
+  try {
+    response = await fetchImpl(tokenUrl, {
+      method: "GET",
+      signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS),
+      headers: credentials ? { Authorization: basic(credentials) } : {},
+    });
+  } catch (error) {
+    throw fail(`GET ${tokenUrl} failed (${(error as Error).message})`);
+  }
+  if (response.status !== 200) {
+    throw fail(`the token service ${realm.origin}${realm.pathname} answered ${response.status}`);
+  }
+  const body = (await response.json()) as { token?: unknown; access_token?: unknown };
+  const token = typeof body.token === "string" ? body.token : body.access_token;
+  if (typeof token !== "string" || token === "") {
+    throw fail(`the token service ${realm.origin}${realm.pathname} returned no token`);
+  }
+  return token;
+}

@@ -1,0 +1,68 @@
+/**
+ * What the program needs to know about the build image before it declares anything: the
+ * manifest and content tag of the configured inputs, and (with a registry) whether the registry
+ * already holds that tag, in which case the stack builds nothing and only pulls.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { RegistryConfig } from "../registry/config";
+import { BuildImageConfig } from "./config";
+import { ImageTag, computeImageTag } from "./manifest";
+import { RegistryCredentials, findImageDigest } from "./registryLookup";
+
+/** Where the manifest's stat cache is kept, relative to the project directory. */
+export const MANIFEST_CACHE = "node_modules/.cache/buildenv/image-manifest.json";
+
+/** The manifest and tag of the configured inputs, build arguments and platform. */
+export function buildImageTag(config: BuildImageConfig, root: string): ImageTag {
+  return computeImageTag(
+    root,
+    config.inputs,
+    config.buildArgs,
+    { cacheFile: path.join(root, MANIFEST_CACHE) },
+    config.platform,
+  );
+}
+
+/** The image of this checkout and, when the registry holds its tag already, its digest. */
+export interface ResolvedBuildImage {
+  imageTag: ImageTag;
+  /** `sha256:…` of `<server>/<repository>:<tag>` in the registry; undefined: it must be built. */
+  registryDigest?: string;
+}
+
+/**
+ * Computes the tag and asks the registry for it (no registry: nothing to ask). Runs on preview
+ * and up alike, so a preview shows what the up will do.
+ *
+ * @throws pulumi.RunError when the registry cannot say whether it holds the tag.
+ * @param lookup default findImageDigest, a HEAD request to the registry.
+ */
+export async function resolveBuildImage(
+  config: BuildImageConfig,
+  registry: RegistryConfig | undefined,
+  root: string,
+  lookup: typeof findImageDigest = findImageDigest,
+): Promise<ResolvedBuildImage> {
+  const imageTag = buildImageTag(config, root);
+  if (!registry) {
+    return { imageTag };
+  }
+  let credentials: RegistryCredentials | undefined;
+  if (registry.username && registry.password) {
+    const username = registry.username;
+    // A config secret is known at once, on preview too; it only ever goes into a request header.
+    const password = await new Promise<string>((resolve) => registry.password!.apply(resolve));
+    credentials = { username, password };
+  }
+  let registryDigest: string | undefined;
+  try {
+    registryDigest = await lookup(registry.server, registry.repository, imageTag.tag, credentials);
+  } catch (error) {
+    // Guessing either way would flip the stack between building and pulling from run to run.
+    throw new pulumi.RunError(
+      `${(error as Error).message}; buildenv builds the image only when the registry lacks its content tag, so it must be able to ask (check buildenv:registry and the network)`,
+    );
+  }
+  return registryDigest ? { imageTag, registryDigest } : { imageTag };
+}
