@@ -268,7 +268,9 @@ export function loadConfig(now: Date = new Date()): BuildenvConfig {
 export function isConfigSecret(fullKey: string): boolean {
   const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
   if (typeof runtime.isConfigSecret !== "function") {
-    throw new Error("@pulumi/pulumi no longer exports runtime.isConfigSecret; update config/load.ts");
+    throw new Error(
+      "@pulumi/pulumi no longer exports runtime.isConfigSecret; update config/load.ts",
+    );
   }
   return runtime.isConfigSecret(fullKey);
 }

@@ -101,7 +101,9 @@ export function projectProblems(project: Project): string[] {
       }
     }
     if (declaration.type !== undefined && !SIMPLE_TYPES.includes(declaration.type)) {
-      problems.push(`${key}: type ${JSON.stringify(declaration.type)} is not one of ${SIMPLE_TYPES.join(", ")}`);
+      problems.push(
+        `${key}: type ${JSON.stringify(declaration.type)} is not one of ${SIMPLE_TYPES.join(", ")}`,
+      );
     }
     if (declaration.default !== undefined && declaration.value !== undefined) {
       problems.push(`project config '${key}' cannot have both a 'default' and 'value' attribute`);
@@ -229,7 +231,11 @@ function missingKeysError(missing: string[], stack: string): string {
     const sorted = [...missing].sort();
     list = sorted
       .map((key, i) =>
-        i === sorted.length - 1 ? `and '${key}'` : i === sorted.length - 2 ? `'${key}' ` : `'${key}', `,
+        i === sorted.length - 1
+          ? `and '${key}'`
+          : i === sorted.length - 2
+            ? `'${key}' `
+            : `'${key}', `,
       )
       .join("");
   }
