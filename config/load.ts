@@ -199,8 +199,8 @@ export function readRawConfig(
       const because =
         PLAIN_BECAUSE[key as ConfigKey] ??
         "the program uses its value in plain text (resource inputs, names, labels or outputs); set it without --secret";
+      // Still read below, so the rest of the config is checked as usual.
       problems.push(`${fullKey}: is marked secret, but ${because}`);
-      continue;
     }
     const text = all[fullKey];
     if (STRUCTURED_KEYS.has(key as ConfigKey)) {
