@@ -124,7 +124,7 @@ describe("Pulumi CLI config rules (pkg/workspace/config.go)", () => {
       );
     });
 
-    it("checks objects, which CLI 3.186 accepts as a type", () => {
+    it("checks objects, a type the CLI validates since 3.187.0", () => {
       const p = readProject(
         "name: buildenv\nconfig:\n  buildenv:host:\n    type: object\n    default:\n      kind: local\n",
       );
@@ -193,6 +193,16 @@ describe("Pulumi CLI config rules (pkg/workspace/config.go)", () => {
   });
 
   describe("Pulumi.yaml", () => {
+    it("states in the README the CLI version its declared types need", () => {
+      // `object` entered the project schema in 3.186.0 (#20129); ValidateConfigValue accepts an
+      // object value only since 3.187.0 (#20132, project.go:809-813), so 3.186.0 refuses the
+      // defaults of Pulumi.yaml itself.
+      const usesObject = Object.values(project().config).some((d) => d.type === "object");
+      const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+      assert.strictEqual(usesObject, true);
+      assert.ok(readme.includes("**3.187.0 or later**"), "README states the minimum Pulumi CLI");
+    });
+
     it("is a project the CLI accepts", () => {
       assert.deepStrictEqual(projectProblems(project()), []);
     });
