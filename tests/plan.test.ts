@@ -55,7 +55,7 @@ async function evaluate(
   mocks.reset();
   stubBuild();
   await runStack(config, options);
-  return capture(mocks);
+  return capture(mocks, { root: options.root ?? REPO_ROOT });
 }
 
 /** The config a stack file gives the program, with the secrets its comments ask for. */
@@ -187,30 +187,50 @@ describe("plans of a second pulumi up (tests/plan.ts)", function () {
     }
   });
 
-  it("the same commit from a second checkout in another directory, group-writable: nothing changes", async () => {
-    const dir = tempDir();
-    try {
+  describe("the same commit from a second checkout in another directory, group-writable", () => {
+    let dir = "";
+    let prior: Evaluation;
+    let next: Evaluation;
+    before(async () => {
+      dir = tempDir();
       // A checkout made with umask 002: every file 0664, every directory 0775.
       fs.cpSync(path.join(REPO_ROOT, "images"), path.join(dir, "images"), { recursive: true });
       const walk = (p: string): void => {
         const stat = fs.statSync(p);
-        fs.chmodSync(p, stat.isDirectory() ? 0o775 : (stat.mode & 0o111) !== 0 ? 0o775 : 0o664);
+        fs.chmodSync(p, stat.isDirectory() || (stat.mode & 0o111) !== 0 ? 0o775 : 0o664);
         if (stat.isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
       };
       walk(path.join(dir, "images"));
-      const prior = await evaluate(CI_STACK);
-      const next = await evaluate(CI_STACK, { root: dir });
-      assert.deepStrictEqual(changes(plan(prior, next)), {});
-      // The build context is named relative to the project, not by the checkout's path.
+      prior = await evaluate(CI_STACK);
+      next = await evaluate(CI_STACK, { root: dir });
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("gives every resource the same inputs (the context is named relative to the project)", () => {
+      const inputsOnly = (e: Evaluation): Evaluation =>
+        new Map(
+          [...e].map(([k, r]) => {
+            const inputs = { ...r.inputs };
+            delete inputs.contextHash;
+            return [k, { ...r, inputs }];
+          }),
+        );
+      assert.deepStrictEqual(changes(plan(inputsOnly(prior), inputsOnly(next))), {});
       assert.deepStrictEqual(
         next.get("docker-build:index:Image::buildenv-dev-image")?.inputs.context,
         {
           location: "images/build",
         },
       );
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
+
+    it("KNOWN GAP (issue 8 item 4, image area): docker-build's contextHash sees the modes, so it would rebuild", () => {
+      // When the build context is staged with normalised modes, this plan becomes {} and this
+      // test is to say so.
+      assert.deepStrictEqual(changes(plan(prior, next)), {
+        "docker-build:index:Image::buildenv-dev-image": "update (contextHash)",
+      });
+    });
   });
 
   it("an edited image input: the image and what pulls it change, nothing else", async () => {
@@ -221,7 +241,7 @@ describe("plans of a second pulumi up (tests/plan.ts)", function () {
       const prior = await evaluate(CI_STACK);
       const next = await evaluate(CI_STACK, { root: dir });
       assert.deepStrictEqual(changes(plan(prior, next)), {
-        "docker-build:index:Image::buildenv-dev-image": "update (tags)",
+        "docker-build:index:Image::buildenv-dev-image": "update (contextHash, tags)",
         // The VCH pulls by digest; a new digest is a new RemoteImage (name replaces).
         "docker:index/remoteImage:RemoteImage::buildenv-dev-image-pull": "replace (name)",
         "github:index/actionsVariable:ActionsVariable::buildenv-dev-ci-app-var-build_image":

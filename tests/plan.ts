@@ -20,6 +20,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { contextHash } from "./contextHash";
 import { RecordedOptions, RecordingMocks } from "./harness";
 
 export type Operation = "same" | "update" | "replace" | "create" | "delete" | "retain";
@@ -50,16 +51,35 @@ export interface Step {
 
 export type Plan = Map<string, Step>;
 
+export interface CaptureOptions {
+  /**
+   * The project directory the run used (`runStack`'s `root`). When given, each docker-build
+   * Image also carries `contextHash`, the hash its provider computes over the build context on
+   * that disk (tests/contextHash.ts), which its Diff compares with the one in state: a change is
+   * an update, a rebuild. Default: not modelled.
+   */
+  root?: string;
+}
+
 /** Captures what the mocks recorded in the last run (call after `runStack`). */
-export function capture(mocks: RecordingMocks): Evaluation {
+export function capture(mocks: RecordingMocks, options: CaptureOptions = {}): Evaluation {
   const evaluation: Evaluation = new Map();
   for (const r of mocks.resources) {
     const key = `${r.type}::${r.name}`;
+    const inputs = JSON.parse(JSON.stringify(r.inputs)) as Record<string, unknown>;
+    if (options.root !== undefined && r.type === "docker-build:index:Image") {
+      const location = (inputs.context as { location: string }).location;
+      const dockerfile = (inputs.dockerfile as { location: string } | undefined)?.location;
+      inputs.contextHash = contextHash(
+        path.resolve(options.root, location),
+        path.resolve(options.root, dockerfile ?? path.join(location, "Dockerfile")),
+      );
+    }
     evaluation.set(key, {
       type: r.type,
       name: r.name,
       custom: r.custom,
-      inputs: JSON.parse(JSON.stringify(r.inputs)) as Record<string, unknown>,
+      inputs,
       options: mocks.optionsOf(r.type, r.name),
     });
   }
