@@ -61,6 +61,32 @@ export const CONFIG_KEYS = [
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
+/**
+ * Keys that hold a secret: read only as secrets (`pulumi.Config.getSecret`), never as plain text,
+ * and refused when stored in plain text. Every other key is read as plain text and ends up in
+ * resource inputs, names, command lines or CI variables, so it is refused when marked secret.
+ */
+export const SECRET_CONFIG_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>(["registryPassword"]);
+
+/**
+ * Keys of other namespaces the program reads as plain text, with where each one goes; a value
+ * marked secret here would leave the secret behind, so it is refused.
+ */
+export const PLAIN_FOREIGN_KEYS: Readonly<Record<string, string>> = {
+  "vsphere:vsphereServer": "vic-machine's --target command-line flag and the VCH's outputs",
+  "vsphere:user": "vic-machine's --user command-line flag",
+  "vsphere:allowUnverifiedSsl": "the provider setup and vic-machine's flags",
+};
+
+/** Why a plain buildenv key cannot be a secret, and what to do instead, by key. */
+const PLAIN_BECAUSE: Partial<Record<ConfigKey, string>> = {
+  buildImage:
+    "its values are the image manifest and tag and docker-build buildArgs, which are published in plain text; keep it plain and give the build no secret through a build argument",
+  registry:
+    "server, repository and username become image names, the Docker provider's registry address and GitHub Actions variables, all plain text; keep it plain (the password is buildenv:registryPassword, set with --secret)",
+  host: "its values become vic-machine command-line flags, resource names and outputs, all plain text; keep it plain (the vSphere password is vsphere:password, set with --secret)",
+};
+
 /** Keys whose value is structured (an object or list) and arrives from the engine as JSON text. */
 const STRUCTURED_KEYS: ReadonlySet<ConfigKey> = new Set([
   "computeClasses",
@@ -148,10 +174,18 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
  * that is not valid JSON is reported like any other problem. Unknown `buildenv:` keys (typos)
  * are rejected rather than ignored.
  */
-export function readRawConfig(all: Record<string, string>): { raw: RawConfig; problems: string[] } {
+export function readRawConfig(
+  all: Record<string, string>,
+  isSecret: (fullKey: string) => boolean = () => false,
+): { raw: RawConfig; problems: string[] } {
   const raw: RawConfig = {};
   const problems: string[] = [];
   for (const fullKey of Object.keys(all).sort()) {
+    if (fullKey in PLAIN_FOREIGN_KEYS && isSecret(fullKey)) {
+      problems.push(
+        `${fullKey}: is marked secret, but it is passed in plain text to ${PLAIN_FOREIGN_KEYS[fullKey]}; it is not a credential, so set it without --secret (pulumi config set ${fullKey} <value>); the credential is vsphere:password (pulumi config set --secret vsphere:password)`,
+      );
+    }
     if (!fullKey.startsWith("buildenv:")) {
       continue;
     }
@@ -162,8 +196,20 @@ export function readRawConfig(all: Record<string, string>): { raw: RawConfig; pr
       );
       continue;
     }
-    if (key === "registryPassword") {
+    if (SECRET_CONFIG_KEYS.has(key as ConfigKey)) {
+      if (!isSecret(fullKey)) {
+        problems.push(
+          `${fullKey}: is stored in plain text in the stack file; set it as a secret: pulumi config set --secret ${fullKey} <value>`,
+        );
+      }
       continue; // read as a secret, never as plain text
+    }
+    if (isSecret(fullKey)) {
+      const because =
+        PLAIN_BECAUSE[key as ConfigKey] ??
+        "the program uses its value in plain text (resource inputs, names, labels or outputs); set it without --secret";
+      // Still read below, so the rest of the config is checked as usual.
+      problems.push(`${fullKey}: is marked secret, but ${because}`);
     }
     const text = all[fullKey];
     if (STRUCTURED_KEYS.has(key as ConfigKey)) {
@@ -181,7 +227,7 @@ export function readRawConfig(all: Record<string, string>): { raw: RawConfig; pr
 
 /** Reads and validates the current stack's config; throws ConfigError before any resource. */
 export function loadConfig(now: Date = new Date()): BuildenvConfig {
-  const { raw, problems } = readRawConfig(pulumi.runtime.allConfig());
+  const { raw, problems } = readRawConfig(pulumi.runtime.allConfig(), isConfigSecret);
   const buildenv = new pulumi.Config("buildenv");
   const vsphere = new pulumi.Config("vsphere");
   const env = process.env;
@@ -221,6 +267,21 @@ export function loadConfig(now: Date = new Date()): BuildenvConfig {
     throw new ConfigError(problems);
   }
   return parse();
+}
+
+/**
+ * Whether the CLI passed a key as a secret (PULUMI_CONFIG_SECRET_KEYS). The Node SDK keeps this
+ * internal (@pulumi/pulumi runtime/config.js `isConfigSecret`, marked @internal in 3.248), so it
+ * is looked up at run time; a missing function is an SDK change the program must not ignore.
+ */
+export function isConfigSecret(fullKey: string): boolean {
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
+  if (typeof runtime.isConfigSecret !== "function") {
+    throw new Error(
+      "@pulumi/pulumi no longer exports runtime.isConfigSecret; update config/load.ts",
+    );
+  }
+  return runtime.isConfigSecret(fullKey);
 }
 
 function pathKind(absolute: string): "file" | "dir" | undefined {

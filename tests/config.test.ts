@@ -251,13 +251,16 @@ describe("stack config", () => {
 
   describe("reading the engine's config", () => {
     it("parses structured keys from JSON and rejects unreadable ones", () => {
-      const { raw, problems } = readRawConfig({
-        "buildenv:priority": "high",
-        "buildenv:volumes": '{"source":{"capacity":"1GB"}}',
-        "buildenv:host": "{not json",
-        "buildenv:registryPassword": "never read as plain text",
-        "vsphere:user": "someone",
-      });
+      const { raw, problems } = readRawConfig(
+        {
+          "buildenv:priority": "high",
+          "buildenv:volumes": '{"source":{"capacity":"1GB"}}',
+          "buildenv:host": "{not json",
+          "buildenv:registryPassword": "never read as plain text",
+          "vsphere:user": "someone",
+        },
+        (key) => key === "buildenv:registryPassword",
+      );
       assert.deepStrictEqual(raw, { priority: "high", volumes: { source: { capacity: "1GB" } } });
       assert.deepStrictEqual(problems, ['buildenv:host: "{not json" is not an object']);
     });

@@ -51,8 +51,36 @@ export function volumeLabels(
 }
 
 /**
+ * Resource options of a build volume, and why:
+ *
+ * - `ignoreChanges: ["labels"]`: Docker cannot relabel a volume, so the provider replaces a
+ *   volume whose labels change (`labels` is willReplaceOnChanges in the docker schema;
+ *   terraform-provider-docker resource_docker_volume.go:48-54 ForceNew). The labels carry the
+ *   expiry, priority and owner, which `stack:extend` and a priority change move; a replace would
+ *   delete a `keep: false` volume's data and re-create a kept one over itself. So the labels are
+ *   written when the volume is created and never diffed afterwards: the engine keeps the old
+ *   inputs (pulumi step_generator.go processIgnoreChanges) and the bridged provider ignores the
+ *   path in its own diff against the volume it read (pulumi-terraform-bridge
+ *   pkg/tfbridge/provider.go:1184-1190). The expiry that counts is the stack file's.
+ * - `retainOnDelete: keep`: `pulumi destroy` leaves a kept volume and its data in place. The
+ *   next `pulumi up` adopts it without `pulumi import`: the provider's create is
+ *   `VolumeCreate` (resource_docker_volume.go:278), which the Docker engine answers with the
+ *   existing volume of that name and driver, data, labels and all (moby
+ *   daemon/volume/service/store.go:596-607, checkConflict :523-568); the labels it reports
+ *   differ from ours, and `ignoreChanges` keeps that from replacing it on the next run. (A VCH
+ *   answers the same call with a conflict instead: vmware/vic
+ *   lib/apiservers/engine/proxy/storage_proxy.go:120-121.)
+ * - `protect: false`: a protected volume would make every `pulumi destroy`, and so the reaper,
+ *   fail; kept volumes are kept by `retainOnDelete`, not by protection.
+ */
+export function volumeOptions(keep: boolean): pulumi.CustomResourceOptions {
+  return { retainOnDelete: keep, protect: false, ignoreChanges: ["labels"] };
+}
+
+/**
  * A named Docker volume holding source or build output. It outlives the compute that mounts it;
- * a `keep: true` volume also outlives `pulumi destroy` (the engine forgets it, the data stays).
+ * a `keep: true` volume also outlives `pulumi destroy` (the engine forgets it, the data stays)
+ * and is adopted again by the next `pulumi up` (see {@link volumeOptions}).
  */
 export class BuildVolume extends pulumi.ComponentResource {
   /** The physical volume name, `buildenv-<stack>-<volume>`. */
@@ -70,7 +98,7 @@ export class BuildVolume extends pulumi.ComponentResource {
         ...(driverOpts ? { driverOpts } : {}),
         labels: volumeLabels(args),
       },
-      { parent: this, provider: args.host.provider, retainOnDelete: args.config.keep },
+      { parent: this, provider: args.host.provider, ...volumeOptions(args.config.keep) },
     );
 
     this.volumeName = volume.name;
