@@ -14,4 +14,5 @@ export const computeClass = env.computeClass;
 export const expiresAt = env.expiresAt;
 export const buildCommand = env.buildCommand;
 export const tls = env.tls;
+export const tlsClientKey = env.tlsClientKey;
 export const ciSecrets = env.ciSecrets;
