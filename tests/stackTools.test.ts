@@ -483,11 +483,14 @@ describe("stack tools", () => {
       stdout: { write: (text: string) => (stdout += text) },
       stderr: { write: (text: string) => (stderr += text) },
     };
-    const run = (...argv: string[]) => main([...argv, "--dir", dir], out);
+    // No Pulumi CLI on this PATH; the tests that want one put a stand-in there.
+    let env: NodeJS.ProcessEnv;
+    const run = (...argv: string[]) => main([...argv, "--dir", dir], out, env);
     const file = (name: string) => path.join(dir, name);
 
     beforeEach(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-stack-"));
+      env = { PATH: path.join(dir, "no-such-bin") };
       stdout = "";
       stderr = "";
     });
@@ -510,6 +513,7 @@ describe("stack tools", () => {
         stdout,
         [
           "wrote Pulumi.alice.yaml: owner alice, priority normal, kind local, expires 2026-12-08T09:00:00Z",
+          "note: stack tags buildenv:owner, buildenv:expiresAt not set (no Pulumi CLI on PATH); the reaper goes by the committed file, tags only help pulumi stack ls --tag-filter",
           "next:",
           "  pulumi stack init alice",
           "  commit Pulumi.alice.yaml to the default branch: the reaper reads the expiry from there",
@@ -546,6 +550,7 @@ describe("stack tools", () => {
         stdout,
         [
           "wrote Pulumi.dev-bob.yaml: owner bob, priority high, kind vch, expires 2026-12-01T12:00:00Z",
+          "note: stack tags buildenv:owner, buildenv:expiresAt not set (no Pulumi CLI on PATH); the reaper goes by the committed file, tags only help pulumi stack ls --tag-filter",
           "next:",
           "  pulumi stack init dev-bob",
           "  pulumi config set --secret vsphere:password",
@@ -622,6 +627,7 @@ describe("stack tools", () => {
       assert.equal(
         stdout,
         "Pulumi.alice.yaml: buildenv:expiresAt 2026-12-03T00:00:00Z -> 2026-12-05T08:00:00Z\n" +
+          "note: stack tags buildenv:owner, buildenv:expiresAt not set (no Pulumi CLI on PATH); the reaper goes by the committed file, tags only help pulumi stack ls --tag-filter\n" +
           "commit Pulumi.alice.yaml to the default branch: the reaper reads the expiry from there\n",
       );
       assert.equal(stderr, "");
@@ -638,6 +644,7 @@ describe("stack tools", () => {
         stdout,
         "Pulumi.alice.yaml: buildenv:expiresAt 2026-12-31 -> 2026-12-09T08:00:00Z\n" +
           "note: this moves the expiry earlier; the stack now expires 7d after 2026-12-02T08:00:00Z\n" +
+          "note: stack tags buildenv:owner, buildenv:expiresAt not set (no Pulumi CLI on PATH); the reaper goes by the committed file, tags only help pulumi stack ls --tag-filter\n" +
           "commit Pulumi.alice.yaml to the default branch: the reaper reads the expiry from there\n",
       );
     });
@@ -659,6 +666,100 @@ describe("stack tools", () => {
         "stack: Pulumi.ci.yaml is a shared stack (buildenv:shared: true): shared infrastructure has no expiry and is never reaped, so there is nothing to extend\n",
       );
       assert.equal(fs.readFileSync(file("Pulumi.ci.yaml"), "utf8"), shared);
+    });
+
+    it("extend refuses a stack file that is a symlink, and leaves its target alone", () => {
+      const target = "config:\n  buildenv:expiresAt: 2026-12-31\n";
+      fs.writeFileSync(file("other.yaml"), target);
+      fs.symlinkSync("other.yaml", file("Pulumi.alice.yaml"));
+      assert.equal(run("extend", "alice", "--ttl", "3d"), 1);
+      assert.equal(
+        stderr,
+        `stack: Pulumi.alice.yaml in ${dir} is a symlink; stack:extend edits only a regular stack file, replace the link with the file itself\n`,
+      );
+      assert.equal(fs.readFileSync(file("other.yaml"), "utf8"), target);
+      assert.equal(stdout, "");
+    });
+
+    it("extend rewrites a |- block-scalar expiry as valid YAML (it used to write invalid YAML)", () => {
+      fs.writeFileSync(
+        file("Pulumi.alice.yaml"),
+        "config:\n  buildenv:expiresAt: |-\n    2026-12-03\n",
+      );
+      assert.equal(run("extend", "alice", "--ttl", "3d", "--now", "2026-12-02T08:00:00Z"), 0);
+      assert.equal(
+        fs.readFileSync(file("Pulumi.alice.yaml"), "utf8"),
+        'config:\n  buildenv:expiresAt: "2026-12-05T08:00:00Z"\n',
+      );
+    });
+
+    describe("stack tags, with a stand-in pulumi on PATH that records its arguments", () => {
+      /** A `pulumi` that appends its arguments to calls.jsonl and fails when told to. */
+      function standIn(failWith?: string): () => string[][] {
+        const bin = file("bin");
+        fs.mkdirSync(bin);
+        const log = path.join(bin, "calls.jsonl");
+        fs.writeFileSync(
+          path.join(bin, "pulumi"),
+          [
+            `#!${process.execPath}`,
+            `require("fs").appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + "\\n");`,
+            ...(failWith === undefined
+              ? []
+              : [`process.stderr.write(${JSON.stringify(failWith)}); process.exit(255);`]),
+            "",
+          ].join("\n"),
+          { mode: 0o755 },
+        );
+        env = { PATH: bin };
+        return () =>
+          fs.existsSync(log)
+            ? fs
+                .readFileSync(log, "utf8")
+                .trim()
+                .split("\n")
+                .map((line) => JSON.parse(line) as string[])
+            : [];
+      }
+
+      it("new sets the owner and expiry tags", () => {
+        const calls = standIn();
+        assert.equal(run("new", "alice", "--owner", "al", "--now", "2026-12-01T00:00:00Z"), 0);
+        assert.deepEqual(calls(), [
+          ["stack", "tag", "set", "buildenv:owner", "al", "--stack", "alice"],
+          ["stack", "tag", "set", "buildenv:expiresAt", "2026-12-08T00:00:00Z", "--stack", "alice"],
+        ]);
+        assert.equal(
+          stdout.split("\n")[1],
+          "stack tags set: buildenv:owner=al, buildenv:expiresAt=2026-12-08T00:00:00Z",
+        );
+      });
+
+      it("extend moves the expiry tag and restates the owner from the file", () => {
+        const calls = standIn();
+        fs.writeFileSync(
+          file("Pulumi.alice.yaml"),
+          "config:\n  buildenv:owner: al\n  buildenv:expiresAt: 2026-12-03\n",
+        );
+        assert.equal(run("extend", "alice", "--ttl", "1d", "--now", "2026-12-02T08:00:00Z"), 0);
+        assert.deepEqual(calls(), [
+          ["stack", "tag", "set", "buildenv:owner", "al", "--stack", "alice"],
+          ["stack", "tag", "set", "buildenv:expiresAt", "2026-12-03T08:00:00Z", "--stack", "alice"],
+        ]);
+      });
+
+      it("a failing CLI (no such stack yet) is reported in one line, and the command succeeds", () => {
+        const calls = standIn("error: no stack named 'alice' found\n");
+        assert.equal(run("new", "alice", "--now", "2026-12-01T00:00:00Z"), 0);
+        assert.deepEqual(calls(), [
+          ["stack", "tag", "set", "buildenv:owner", "alice", "--stack", "alice"],
+        ]);
+        assert.equal(
+          stdout.split("\n")[1],
+          "note: stack tags buildenv:owner, buildenv:expiresAt not set: error: no stack named 'alice' found; the reaper goes by the committed file",
+        );
+        assert.ok(fs.existsSync(file("Pulumi.alice.yaml")));
+      });
     });
   });
 });
