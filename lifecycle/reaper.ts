@@ -416,6 +416,7 @@ function outcome(decision: ReapDecision, result: string, failed: boolean): ReapO
  * line and paragraph separators and the backslash written as escapes.
  */
 export function escapeCell(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\\]/g, (c) => {
     const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\" };
     return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
