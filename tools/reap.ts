@@ -129,6 +129,10 @@ export async function openPulumiWorkspace(
   }
   const gitEnv = gitAuthEnvironment(env);
   return {
+    // `stack ls --json` prints name, lastUpdate (UTC, "2006-01-02T15:04:05.000Z07:00", omitted
+    // while an update runs), resourceCount...: pulumi/pulumi pkg/cmd/pulumi/stack/stack_list.go
+    // 219-249 and pkg/cmd/pulumi/cmd/time.go:25. Run in the project directory, a self-managed
+    // backend elides the project from the name (pkg/backend/diy/backend.go:150-175).
     listStacks: async () => {
       const text = await run(pulumi, ["stack", "ls", "--json"], dir, listEnv);
       const listed = JSON.parse(text) as { name: string; lastUpdate?: string }[];
