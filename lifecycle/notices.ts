@@ -36,7 +36,8 @@ export function noticeMarker(stack: string): string {
   return `<!-- buildenv-reaper stack=${stack} -->`;
 }
 
-const MARKER = /<!-- buildenv-reaper stack=([A-Za-z0-9_.-]+) -->/;
+// Stack names are Pulumi's (letters, digits, `-_.`), possibly qualified as organization/project/name.
+const MARKER = /<!-- buildenv-reaper stack=([A-Za-z0-9_./-]+) -->/;
 
 /** Text from a stack file inside Markdown: escaped, and no backtick can close the code span. */
 function code(text: string): string {

@@ -150,6 +150,17 @@ describe("owner notices", () => {
     assert.deepEqual(log, ["notice: closed #7 for dave", "notice: closed #8 for gone"]);
   });
 
+  it("finds its notice again for a fully qualified stack name", async () => {
+    const qualified = { ...warned, stack: "organization/buildenv/dave" };
+    const issues = new FakeIssues();
+    await notifyOwners([qualified], issues, () => undefined);
+    await notifyOwners([qualified], issues, () => undefined);
+    assert.deepEqual(
+      issues.calls.map((call) => call[0]),
+      ["list", "create", "list"],
+    );
+  });
+
   it("keeps the oldest of two notices for a stack and closes the other", async () => {
     const issues = new FakeIssues([
       { number: 12, title: "buildenv stack dave expires at 2026-12-02T11:00:00Z", body: DAVE_BODY },
