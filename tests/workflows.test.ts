@@ -31,7 +31,7 @@ const PULUMI_VERSION = (
 ).dependencies["@pulumi/pulumi"];
 
 /** The self-hosted runner for VCH work: its label is a repository variable. */
-const VCH_RUNNER = ["self-hosted", "${{ vars.BUILDENV_VCH_RUNNER }}"];
+const VCH_RUNNER = ["self-hosted", "${{ vars.BUILDENV_VCH_RUNNER || 'buildenv-vch' }}"];
 
 /**
  * Inputs of pulumi/actions (action.yml of pulumi/actions v6/v7). actionlint only knows the inputs
