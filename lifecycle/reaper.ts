@@ -52,6 +52,11 @@ export interface ReapWorkspace {
    * every call (so an extension committed during a run is seen); undefined when there is none.
    */
   readStackFile(stack: string): Promise<string | undefined>;
+  /**
+   * The types of the resources in the stack's state (`pulumi stack export` without
+   * `--show-secrets`, which decrypts nothing).
+   */
+  stateResourceTypes(stack: string): Promise<string[]>;
   /** `pulumi destroy` of the stack, run with exactly `env` as its environment. */
   destroy(stack: string, env: Readonly<Record<string, string>>): Promise<void>;
   /** `pulumi stack rm` of the (empty) stack, run with exactly `env` as its environment. */
@@ -67,6 +72,30 @@ export interface StackSnapshot {
   fileError?: string;
   /** Set when the backend listed this name (ignoring case) more than once. */
   duplicate?: boolean;
+  /** What the stack's state holds, whatever its file says; undefined when not read. */
+  state?: StateFacts;
+  stateError?: string;
+}
+
+/** What a stack's state shows about it. */
+export interface StateFacts {
+  /** vSphere resources (a VCH): `vsphere:*`, its provider, or buildenv's VCH component. */
+  vsphere: boolean;
+  /** GitHub resources (Actions secrets): `github:*` or its provider. */
+  github: boolean;
+}
+
+/** Reads StateFacts from the resource types of a state. */
+export function stateFacts(types: readonly string[]): StateFacts {
+  return {
+    vsphere: types.some(
+      (t) =>
+        t.startsWith("vsphere:") ||
+        t.startsWith("buildenv:vsphere:") ||
+        t === "pulumi:providers:vsphere",
+    ),
+    github: types.some((t) => t.startsWith("github:") || t === "pulumi:providers:github"),
+  };
 }
 
 /**
@@ -159,7 +188,11 @@ export function decide(stack: StackSnapshot, now: Date, policy: ReapPolicy = {})
       ? { contact: facts.contact }
       : {}),
     ...(facts?.expiresAt === undefined ? {} : { expiresAt: plainText(facts.expiresAt) }),
-    ...(facts === undefined ? {} : { hostKind: plainText(facts.hostKind) }),
+    ...(facts === undefined
+      ? {}
+      : // The state outranks the file: a developer who rewrites kind: vch to local in their
+        // file must not turn their VCH into a laptop stack the reaper only reports.
+        { hostKind: stack.state?.vsphere ? "vch" : plainText(facts.hostKind) }),
   };
   if (stack.duplicate) {
     return {
@@ -179,6 +212,9 @@ export function decide(stack: StackSnapshot, now: Date, policy: ReapPolicy = {})
   if (policy.sharedStacks?.has(stack.name)) {
     return { ...base, action: "skip", reason: "on the reaper's shared list: never reaped" };
   }
+  if (stack.stateError !== undefined) {
+    return { ...base, action: "error", reason: `cannot read the state: ${stack.stateError}` };
+  }
   if (facts === undefined) {
     return {
       ...base,
@@ -186,10 +222,13 @@ export function decide(stack: StackSnapshot, now: Date, policy: ReapPolicy = {})
       reason: `no committed ${stackFileName(stack.name)}: not reaped`,
     };
   }
-  let notes = "";
+  let notes =
+    stack.state?.vsphere && facts.hostKind !== "vch"
+      ? `; its file says buildenv:host.kind ${JSON.stringify(facts.hostKind)}, but its state holds vSphere resources: treated as a VCH stack`
+      : "";
   try {
     if (parseShared(facts.shared)) {
-      notes = `; ${SHARED_KEY}: true ignored, the stack is not on the reaper's shared list`;
+      notes += `; ${SHARED_KEY}: true ignored, the stack is not on the reaper's shared list`;
     }
   } catch (error) {
     return { ...base, action: "error", reason: (error as Error).message };
@@ -247,7 +286,7 @@ export function decide(stack: StackSnapshot, now: Date, policy: ReapPolicy = {})
       reason: `expired; on the local engine of its owner's machine, which the reaper never destroys from CI: its owner runs pulumi destroy${notes}`,
     };
   }
-  if (facts.github) {
+  if (facts.github || stack.state?.github) {
     return {
       ...decided,
       action: "report",
@@ -273,14 +312,23 @@ function plainText(value: unknown): string {
 }
 
 /**
- * Lists the stacks and reads each one's committed file. A stack whose file cannot be read is
- * returned with `fileError`; a failing list throws (without it there is nothing to plan).
+ * Lists the stacks, reads each one's committed file and, for a stack with a file, what its state
+ * holds. A stack whose file or state cannot be read is returned with `fileError`/`stateError`; a
+ * failing list throws (without it there is nothing to plan).
  */
 export async function collectStacks(workspace: ReapWorkspace): Promise<StackSnapshot[]> {
   const listed = await workspace.listStacks();
   const stacks: StackSnapshot[] = [];
   for (const { name, lastUpdate } of listed) {
-    stacks.push(await snapshot(workspace, name, lastUpdate));
+    const stack = await snapshot(workspace, name, lastUpdate);
+    if (stack.facts !== undefined) {
+      try {
+        stack.state = stateFacts(await workspace.stateResourceTypes(name));
+      } catch (error) {
+        stack.stateError = describeError(error).summary;
+      }
+    }
+    stacks.push(stack);
   }
   return stacks;
 }
@@ -688,16 +736,16 @@ export async function reapMain(
     sharedStacks: options.sharedStacks,
   };
   const plan = planReap(stacks, now, policy);
-  const lastUpdates = new Map(stacks.map((s) => [s.name, s.lastUpdate]));
+  const byName = new Map(stacks.map((s) => [s.name, s]));
   const outcomes = await runReap(plan, workspace, log, {
     dryRun: options.dryRun,
     env: deps.env ?? process.env,
-    recheck: async (decision) =>
-      decide(
-        await snapshot(workspace, decision.stack, lastUpdates.get(decision.stack)),
-        clock(),
-        policy,
-      ),
+    // The file is read again; the state, which a file edit cannot change, is the one read above.
+    recheck: async (decision) => {
+      const first = byName.get(decision.stack);
+      const fresh = await snapshot(workspace, decision.stack, first?.lastUpdate);
+      return decide({ ...fresh, ...(first?.state ? { state: first.state } : {}) }, clock(), policy);
+    },
   });
   for (const line of formatTable(outcomes)) {
     log(line);

@@ -28,6 +28,8 @@ function standIn(dir: string, stackLs: unknown): { bin: string; calls: () => Rec
       `#!${process.execPath}`,
       `require("fs").appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args: process.argv.slice(2), env: process.env }) + "\\n");`,
       `if (process.argv[2] === "stack" && process.argv[3] === "ls") process.stdout.write(${JSON.stringify(JSON.stringify(stackLs))});`,
+      // What `pulumi stack export` prints: the stored deployment (here a VCH stack's, trimmed).
+      `if (process.argv[2] === "stack" && process.argv[3] === "export") process.stdout.write(${JSON.stringify(JSON.stringify(EXPORT))});`,
       "",
     ].join("\n"),
     { mode: 0o755 },
@@ -44,6 +46,24 @@ function standIn(dir: string, stackLs: unknown): { bin: string; calls: () => Rec
         : [],
   };
 }
+
+const EXPORT = {
+  version: 3,
+  deployment: {
+    manifest: { time: "2026-10-20T10:00:00.000Z" },
+    secrets_providers: { type: "passphrase", state: { salt: "v1:abc" } },
+    resources: [
+      {
+        urn: "urn:pulumi:alice::buildenv::pulumi:pulumi:Stack::buildenv-alice",
+        type: "pulumi:pulumi:Stack",
+      },
+      {
+        urn: "urn:pulumi:alice::buildenv::pulumi:providers:vsphere::default",
+        type: "pulumi:providers:vsphere",
+      },
+    ],
+  },
+};
 
 const VCH_FILE = [
   "config:",
@@ -136,13 +156,37 @@ describe("tools/reap.ts", () => {
       PULUMI_CONFIG_PASSPHRASE: "alice-pass",
       PULUMI_SKIP_UPDATE_CHECK: "true",
     };
-    assert.deepEqual(pulumi.calls().slice(1), [
+    assert.deepEqual(pulumi.calls().slice(1, 2), [
+      {
+        args: ["stack", "export", "--stack", "alice"],
+        env: {
+          PATH: env.PATH,
+          HOME: "/home/runner",
+          PULUMI_BACKEND_URL: "file:///state",
+          PULUMI_SKIP_UPDATE_CHECK: "true",
+        },
+      },
+    ]);
+    assert.deepEqual(pulumi.calls().slice(2), [
       {
         args: ["destroy", "--stack", "alice", "--yes", "--non-interactive", "--skip-preview"],
         env: destroyEnv,
       },
       { args: ["stack", "rm", "--stack", "alice", "--yes", "--non-interactive"], env: destroyEnv },
     ]);
+  });
+
+  it("reads the state's resource types with `pulumi stack export`, without --show-secrets", async () => {
+    const pulumi = standIn(dir, []);
+    const workspace = await openPulumiWorkspace({ dir }, { PATH: pulumi.bin });
+    assert.deepEqual(await workspace.stateResourceTypes("alice"), [
+      "pulumi:pulumi:Stack",
+      "pulumi:providers:vsphere",
+    ]);
+    assert.deepEqual(
+      pulumi.calls().map((call) => call.args),
+      [["stack", "export", "--stack", "alice"]],
+    );
   });
 
   it("reads each stack file afresh from the remote branch, so a pushed extension is seen", async () => {

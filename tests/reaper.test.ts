@@ -19,6 +19,7 @@ import {
   planReap,
   reapMain,
   runReap,
+  stateFacts,
 } from "../lifecycle/reaper";
 import { readStackFacts } from "../lifecycle/stackFile";
 
@@ -78,6 +79,8 @@ function decideOne(stack: StackSnapshot, now: string, policy: ReapPolicy = {}): 
 class FakeWorkspace implements ReapWorkspace {
   readonly calls: string[] = [];
   readonly envs: Record<string, Readonly<Record<string, string>>> = {};
+  /** Resource types in each stack's state; none unless set. */
+  states: Record<string, string[] | Error> = {};
   constructor(
     public files: Record<string, string | Error | undefined>,
     private readonly failures: {
@@ -99,6 +102,15 @@ class FakeWorkspace implements ReapWorkspace {
       throw file;
     }
     return file;
+  }
+
+  async stateResourceTypes(stack: string): Promise<string[]> {
+    this.calls.push(`stateResourceTypes ${stack}`);
+    const state = this.states[stack] ?? [];
+    if (state instanceof Error) {
+      throw state;
+    }
+    return state;
   }
 
   async destroy(stack: string, env: Readonly<Record<string, string>>): Promise<void> {
@@ -382,6 +394,57 @@ describe("reaper", () => {
       );
     });
 
+    it("goes by the state, not the file, for the host kind and GitHub secrets", () => {
+      const text = stackFile({ owner: "mallory", expiresAt: "2026-11-01", kind: "local" });
+      const facts = readStackFacts(text, "Pulumi.mallory.yaml");
+      const vchState = stateFacts([
+        "pulumi:pulumi:Stack",
+        "buildenv:vsphere:VirtualContainerHost",
+        "vsphere:index/resourcePool:ResourcePool",
+      ]);
+      assert.deepEqual(decideOne({ name: "mallory", facts, state: vchState }, "2026-12-01"), {
+        stack: "mallory",
+        owner: "mallory",
+        expiresAt: "2026-11-01",
+        effectiveExpiry: "2026-11-01T00:00:00Z",
+        hostKind: "vch",
+        action: "destroy",
+        warn: true,
+        reason:
+          'expired; its file says buildenv:host.kind "local", but its state holds vSphere resources: treated as a VCH stack',
+      });
+      const withGithub = stateFacts([
+        "pulumi:providers:vsphere",
+        "github:index/actionsSecret:ActionsSecret",
+      ]);
+      assert.equal(
+        decideOne({ name: "mallory", facts, state: withGithub }, "2026-12-01").action,
+        "report",
+      );
+      assert.deepEqual(
+        decideOne({ name: "mallory", facts, stateError: "error: no such stack" }, "2026-12-01"),
+        {
+          stack: "mallory",
+          owner: "mallory",
+          expiresAt: "2026-11-01",
+          hostKind: "local",
+          action: "error",
+          warn: false,
+          reason: "cannot read the state: error: no such stack",
+        },
+      );
+    });
+
+    it("reads vSphere and GitHub resources from state resource types", () => {
+      assert.deepEqual(stateFacts([]), { vsphere: false, github: false });
+      assert.deepEqual(stateFacts(["docker:index/volume:Volume", "pulumi:providers:docker"]), {
+        vsphere: false,
+        github: false,
+      });
+      assert.deepEqual(stateFacts(["pulumi:providers:vsphere"]), { vsphere: true, github: false });
+      assert.deepEqual(stateFacts(["pulumi:providers:github"]), { vsphere: false, github: true });
+    });
+
     it("skips a stack without a committed file", () => {
       assert.deepEqual(decideOne({ name: "legacy" }, "2026-12-01"), {
         stack: "legacy",
@@ -399,19 +462,23 @@ describe("reaper", () => {
           alice: stackFile({ owner: "alice", expiresAt: "2026-12-01", kind: "vch" }),
           bob: "config: [\n",
           carol: undefined,
+          dave: stackFile({ owner: "dave", expiresAt: "2026-12-01", kind: "vch" }),
         },
         {},
         [
           { name: "alice", lastUpdate: "2026-11-20T10:00:00.000Z" },
           { name: "bob" },
           { name: "carol" },
+          { name: "dave" },
         ],
       );
+      workspace.states.dave = commandError("", "error: could not deserialize deployment\n");
       assert.deepEqual(await collectStacks(workspace), [
         {
           name: "alice",
           lastUpdate: "2026-11-20T10:00:00.000Z",
           facts: { owner: "alice", expiresAt: "2026-12-01", hostKind: "vch", github: false },
+          state: { vsphere: false, github: false },
         },
         {
           name: "bob",
@@ -419,12 +486,20 @@ describe("reaper", () => {
             "Pulumi.bob.yaml is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1",
         },
         { name: "carol" },
+        {
+          name: "dave",
+          facts: { owner: "dave", expiresAt: "2026-12-01", hostKind: "vch", github: false },
+          stateError: "error: could not deserialize deployment",
+        },
       ]);
       assert.deepEqual(workspace.calls, [
         "listStacks",
         "readStackFile alice",
+        "stateResourceTypes alice",
         "readStackFile bob",
         "readStackFile carol",
+        "readStackFile dave",
+        "stateResourceTypes dave",
       ]);
     });
   });
@@ -857,11 +932,17 @@ describe("reaper", () => {
       assert.deepEqual(workspace.calls, [
         "listStacks",
         "readStackFile erin",
+        "stateResourceTypes erin",
         "readStackFile ci",
+        "stateResourceTypes ci",
         "readStackFile dave",
+        "stateResourceTypes dave",
         "readStackFile alice",
+        "stateResourceTypes alice",
         "readStackFile bob",
+        "stateResourceTypes bob",
         "readStackFile fay",
+        "stateResourceTypes fay",
         // Read again right before each destroy.
         "readStackFile alice",
         "destroy alice",
@@ -920,7 +1001,9 @@ describe("reaper", () => {
         "alice  alice     2026-12-01T00:00:00Z  destroy  dry run: would destroy and remove",
       ]);
       assert.deepEqual(
-        workspace.calls.filter((call) => !call.startsWith("readStackFile")),
+        workspace.calls.filter(
+          (call) => !call.startsWith("readStackFile") && !call.startsWith("stateResourceTypes"),
+        ),
         ["listStacks"],
       );
     });

@@ -163,6 +163,15 @@ export async function openPulumiWorkspace(
         throw error;
       }
     },
+    // Without --show-secrets the deployment is written as stored, nothing decrypted: pulumi/pulumi
+    // pkg/cmd/pulumi/stack/stack_export.go:107-139 (only --show-secrets deserializes it).
+    stateResourceTypes: async (stack) => {
+      const text = await run(pulumi, ["stack", "export", "--stack", stack], dir, listEnv);
+      const exported = JSON.parse(text) as { deployment?: { resources?: { type?: unknown }[] } };
+      return (exported.deployment?.resources ?? [])
+        .map((resource) => resource.type)
+        .filter((type): type is string => typeof type === "string");
+    },
     destroy: (stack, destroyEnv) =>
       stream(
         pulumi,
