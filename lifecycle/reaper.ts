@@ -216,11 +216,18 @@ export function decide(stack: StackSnapshot, now: Date, policy: ReapPolicy = {})
     return { ...base, action: "error", reason: `cannot read the state: ${stack.stateError}` };
   }
   if (facts === undefined) {
-    return {
-      ...base,
-      action: "skip",
-      reason: `no committed ${stackFileName(stack.name)}: not reaped`,
-    };
+    // Deleting the file must not be a way to keep a VCH forever: say so, and fail the run.
+    return stack.state?.vsphere
+      ? {
+          ...base,
+          action: "error",
+          reason: `no committed ${stackFileName(stack.name)}, but its state holds vSphere resources: not destroyed without an expiry; restore the file or ask the platform team`,
+        }
+      : {
+          ...base,
+          action: "skip",
+          reason: `no committed ${stackFileName(stack.name)}: not reaped`,
+        };
   }
   let notes =
     stack.state?.vsphere && facts.hostKind !== "vch"
@@ -312,8 +319,7 @@ function plainText(value: unknown): string {
 }
 
 /**
- * Lists the stacks, reads each one's committed file and, for a stack with a file, what its state
- * holds. A stack whose file or state cannot be read is returned with `fileError`/`stateError`; a
+ * Lists the stacks, reads each one's committed file and what its state holds. A stack whose file or state cannot be read is returned with `fileError`/`stateError`; a
  * failing list throws (without it there is nothing to plan).
  */
 export async function collectStacks(workspace: ReapWorkspace): Promise<StackSnapshot[]> {
@@ -321,7 +327,7 @@ export async function collectStacks(workspace: ReapWorkspace): Promise<StackSnap
   const stacks: StackSnapshot[] = [];
   for (const { name, lastUpdate } of listed) {
     const stack = await snapshot(workspace, name, lastUpdate);
-    if (stack.facts !== undefined) {
+    if (stack.fileError === undefined) {
       try {
         stack.state = stateFacts(await workspace.stateResourceTypes(name));
       } catch (error) {

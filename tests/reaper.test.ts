@@ -445,12 +445,20 @@ describe("reaper", () => {
       assert.deepEqual(stateFacts(["pulumi:providers:github"]), { vsphere: false, github: true });
     });
 
-    it("skips a stack without a committed file", () => {
+    it("skips a stack without a committed file, unless its state holds a VCH", () => {
       assert.deepEqual(decideOne({ name: "legacy" }, "2026-12-01"), {
         stack: "legacy",
         action: "skip",
         warn: false,
         reason: "no committed Pulumi.legacy.yaml: not reaped",
+      });
+      const vchState = stateFacts(["pulumi:providers:vsphere"]);
+      assert.deepEqual(decideOne({ name: "legacy", state: vchState }, "2026-12-01"), {
+        stack: "legacy",
+        action: "error",
+        warn: false,
+        reason:
+          "no committed Pulumi.legacy.yaml, but its state holds vSphere resources: not destroyed without an expiry; restore the file or ask the platform team",
       });
     });
   });
@@ -485,7 +493,7 @@ describe("reaper", () => {
           fileError:
             "Pulumi.bob.yaml is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1",
         },
-        { name: "carol" },
+        { name: "carol", state: { vsphere: false, github: false } },
         {
           name: "dave",
           facts: { owner: "dave", expiresAt: "2026-12-01", hostKind: "vch", github: false },
@@ -498,6 +506,7 @@ describe("reaper", () => {
         "stateResourceTypes alice",
         "readStackFile bob",
         "readStackFile carol",
+        "stateResourceTypes carol",
         "readStackFile dave",
         "stateResourceTypes dave",
       ]);
