@@ -17,6 +17,7 @@ export = async () => {
     expiresAt: env.expiresAt,
     buildCommand: env.buildCommand,
     tls: env.tls,
+    tlsClientKey: env.tlsClientKey,
     ciSecrets: env.ciSecrets,
   };
 };

@@ -26,12 +26,17 @@ export interface BuildEnvironmentOutputs {
   expiresAt: string;
   /** The `docker run` line that runs a command in the environment: append the command. */
   buildCommand: pulumi.Output<string>;
-  /** TLS material for clients of a VCH; undefined for the local engine. */
+  /** Public TLS material for clients of a VCH; undefined for the local engine. */
   tls?: {
     caCert: pulumi.Output<string>;
     clientCert: pulumi.Output<string>;
-    clientKey: pulumi.Output<string>;
   };
+  /**
+   * The developer's TLS client key (secret), a top-level output of its own: pulumi/actions
+   * copies outputs into step outputs and masks only top-level secrets, not secrets nested in a
+   * plain object. Undefined for the local engine.
+   */
+  tlsClientKey?: pulumi.Output<string>;
   ciSecrets?: { secrets: string[]; variables: string[] };
 }
 
@@ -158,11 +163,8 @@ export function buildEnvironment(
 
   if (host.vch) {
     const developer = host.vch.clientCertificates["developer"];
-    outputs.tls = {
-      caCert: host.vch.caCertPem,
-      clientCert: developer.certPem,
-      clientKey: pulumi.secret(developer.privateKeyPem),
-    };
+    outputs.tls = { caCert: host.vch.caCertPem, clientCert: developer.certPem };
+    outputs.tlsClientKey = pulumi.secret(developer.privateKeyPem);
   }
 
   if (config.github && host.vch && config.registry) {

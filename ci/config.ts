@@ -10,6 +10,10 @@ export interface GithubConfig {
   environment?: string;
 }
 
+/** C0 and C1 control characters and DEL. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
 const githubSchema = strict({
   repositories: z
     .array(
@@ -21,7 +25,17 @@ const githubSchema = strict({
     .min(1, { error: "lists no repositories; name at least one" }),
   environment: z
     .string()
-    .regex(/^[^/\s][^/]{0,254}$/, { error: (i) => `${show(i.input)} is not an environment name` })
+    .superRefine((value, ctx) => {
+      // A control character would end up in workflow YAML and logs (a newline forges lines).
+      if (CONTROL_CHARACTER.test(value)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${show(value)} contains a control character; an environment name is printable text without '/'`,
+        });
+      } else if (!/^[^/\s][^/]{0,254}$/.test(value)) {
+        ctx.addIssue({ code: "custom", message: `${show(value)} is not an environment name` });
+      }
+    })
     .optional(),
 });
 

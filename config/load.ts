@@ -12,8 +12,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { GithubConfig, parseGithub } from "../ci/config";
 import { ComputeClass, Priority, parseComputeClasses, parsePriority } from "../compute/config";
 import { DEFAULT_DOCKER_HOST, HostConfig, parseHost } from "../host/config";
-import { BuildImageConfig, parseBuildImage } from "../image/config";
-import { parseExpiresAt, parseOwner, parseShared } from "../lifecycle/config";
+import { BuildImageConfig, firstNonUtf8NameIn, parseBuildImage, realPathIn } from "../image/config";
+import { parseContact, parseExpiresAt, parseOwner, parseShared } from "../lifecycle/config";
 import { RegistryConfig, parseRegistry } from "../registry/config";
 import { vicMachineProblems } from "../vic/vchSpec";
 import { VolumeConfig, parseVolumes } from "../volumes/config";
@@ -23,6 +23,8 @@ export interface BuildenvConfig {
   project: string;
   stack: string;
   owner: string;
+  /** The owner's GitHub handle (`buildenv:contact`), for the reaper's notices. */
+  contact?: string;
   priority: Priority;
   computeClass: ComputeClass;
   /** Every priority's class, with this stack's overrides (for choosing compute per build). */
@@ -58,6 +60,7 @@ export const CONFIG_KEYS = [
   "registry",
   "registryPassword",
   "github",
+  "contact",
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -106,6 +109,7 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
   const problems: string[] = [];
 
   const owner = parseOwner(raw.owner, ctx.stack, problems);
+  const contact = parseContact(raw.contact, problems);
   const priority = parsePriority(raw.priority, problems);
   const shared = parseShared(raw.shared, problems);
   const computeClasses = parseComputeClasses(raw.computeClasses, problems);
@@ -154,6 +158,7 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
     project: ctx.project,
     stack: ctx.stack,
     owner: owner!,
+    ...(contact ? { contact } : {}),
     priority: priority!,
     computeClass: computeClass!,
     computeClasses: computeClasses!,
@@ -253,6 +258,8 @@ export function loadConfig(now: Date = new Date()): BuildenvConfig {
       },
       secrets: { registryPassword: buildenv.getSecret("registryPassword"), vspherePassword },
       pathKind: (relative) => pathKind(path.join(root, relative)),
+      realPath: (relative) => realPathIn(root, relative),
+      nonUtf8Name: (relative) => firstNonUtf8NameIn(root, relative),
     });
   if (problems.length > 0) {
     // Report unreadable keys together with whatever else is wrong in the readable ones.

@@ -19,6 +19,14 @@ export interface ParseContext {
   secrets: { registryPassword?: pulumi.Output<string>; vspherePassword?: pulumi.Output<string> };
   /** What is at a project-relative path: "file", "dir" or undefined. */
   pathKind(relative: string): "file" | "dir" | undefined;
+  /**
+   * Where a project-relative path leads with every symlink resolved, relative to the project
+   * directory (starting with `..`, or absolute, when outside it); undefined when it does not
+   * exist. Optional: without it symlinks are not checked.
+   */
+  realPath?(relative: string): string | undefined;
+  /** The first path under a project-relative path whose name is not valid UTF-8, or undefined. */
+  nonUtf8Name?(relative: string): string | undefined;
 }
 
 /**

@@ -15,13 +15,31 @@ export type HostConfig = LocalHostConfig | VchHostConfig;
 
 export const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 
+/**
+ * Why `value` is not an address for the local engine, or undefined. Only `unix`, `tcp` and `ssh`:
+ * the Docker provider and CLI accept others (`npipe`, `fd`, `http`) that mean nothing on the
+ * Linux hosts this runs on. An ssh host starting with `-` would reach ssh as an option
+ * (`ssh://-oProxyCommand=...` runs a command), so it is refused whatever follows.
+ */
+export function dockerHostProblem(value: string): string | undefined {
+  if (!/^(unix|tcp|ssh):\/\/\S+$/.test(value)) {
+    return `${show(value)} is not a Docker address; use unix://, tcp:// or ssh://`;
+  }
+  if (/^ssh:\/\/(?:[^@/]*@)?-/.test(value)) {
+    return `${show(value)} has an ssh host (or user) starting with '-', which ssh would read as an option; use ssh://[user@]host[:port]`;
+  }
+  return undefined;
+}
+
 const localHostSchema = strict({
   kind: z.literal("local"),
   dockerHost: z
     .string()
-    .regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/, {
-      error: (i) =>
-        `${show(i.input)} is not a Docker address; use unix://, tcp://, ssh:// or npipe://`,
+    .superRefine((value, ctx) => {
+      const problem = dockerHostProblem(value);
+      if (problem) {
+        ctx.addIssue({ code: "custom", message: problem });
+      }
     })
     .optional(),
 });

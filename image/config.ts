@@ -3,6 +3,7 @@
  * image, and build arguments.
  */
 import * as dockerbuild from "@pulumi/docker-build";
+import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { ParseContext, check, isSafeRelativePath, oneOf, show, strict } from "../config/schema";
@@ -77,10 +78,40 @@ export function parseBuildImage(
       );
       return;
     }
+    if (!isWellFormed(value)) {
+      problems.push(`buildenv:buildImage.${key}: ${show(value)} is not valid UTF-8 text`);
+      return;
+    }
+    // Inputs are hashed as git lists them; git never lists anything inside .git.
+    if (key.startsWith("inputs") && value.split(/[\\/]/).some(isDotGit)) {
+      problems.push(
+        `buildenv:buildImage.${key}: ${show(value)} is inside a .git directory, which git never lists`,
+      );
+      return;
+    }
     const found = ctx.pathKind(value);
     if (found === undefined || (kind !== "any" && found !== kind)) {
       problems.push(
         `buildenv:buildImage.${key}: ${show(value)} is not ${kind === "file" ? "a file" : kind === "dir" ? "a directory" : "a file or directory"} in the project directory`,
+      );
+      return;
+    }
+    // The build reads what a link points at: a context or Dockerfile linked to outside the
+    // project would send files from elsewhere on the machine into the image.
+    const resolved = key.startsWith("inputs") ? undefined : ctx.realPath?.(value);
+    if (resolved !== undefined && !isSafeRelativePath(resolved) && resolved !== "") {
+      problems.push(
+        `buildenv:buildImage.${key}: ${show(value)} resolves through a symlink to outside the project directory`,
+      );
+      return;
+    }
+    // An input that covers the staging directory is refused below; walking it would also walk
+    // node_modules.
+    const badName =
+      key.startsWith("inputs") && !covers(value, STAGE_ROOT) ? ctx.nonUtf8Name?.(value) : undefined;
+    if (badName !== undefined) {
+      problems.push(
+        `buildenv:buildImage.${key}: ${show(value)} holds a file whose name is not valid UTF-8 (${show(badName)}); git and the image tag need UTF-8 names`,
       );
     }
   };
@@ -129,4 +160,54 @@ export function stagingProblems(inputs: readonly string[], dockerfile: string): 
     }
   });
   return problems;
+}
+
+function isDotGit(name: string): boolean {
+  return name.toLowerCase() === ".git";
+}
+
+/** False for a string with a lone surrogate, which has no UTF-8 encoding. */
+function isWellFormed(value: string): boolean {
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
+}
+
+/**
+ * `ParseContext.realPath` for a project in `root`: the path with every symlink resolved,
+ * relative to the project (with `..` or absolute when outside it); undefined when missing.
+ */
+export function realPathIn(root: string, relative: string): string | undefined {
+  try {
+    return path.relative(fs.realpathSync(root), fs.realpathSync(path.join(root, relative)));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `ParseContext.nonUtf8Name` for a project in `root`: the first path (decoded with U+FFFD for
+ * the bad bytes) under `relative` whose name is not valid UTF-8; symlinks are not followed and
+ * `.git` is skipped, as image/manifest.ts lists the inputs.
+ */
+export function firstNonUtf8NameIn(root: string, relative: string): string | undefined {
+  const walk = (dir: string, shown: string): string | undefined => {
+    let entries: fs.Dirent<Buffer>[];
+    try {
+      entries = fs.readdirSync(dir, { encoding: "buffer", withFileTypes: true });
+    } catch {
+      return undefined; // a file, or missing: pathKind reports that
+    }
+    for (const entry of entries) {
+      const name = entry.name.toString("utf8");
+      const child = shown === "" ? name : `${shown}/${name}`;
+      if (!Buffer.from(name, "utf8").equals(entry.name)) {
+        return child;
+      }
+      if (entry.isDirectory() && !isDotGit(name)) {
+        const found = walk(path.join(dir, name), child);
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  };
+  return walk(path.join(root, relative), relative.replace(/\/+$/, ""));
 }

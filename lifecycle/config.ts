@@ -1,6 +1,6 @@
 /**
- * Who a stack belongs to and how long it lives: `buildenv:owner`, `buildenv:shared` and
- * `buildenv:expiresAt`.
+ * Who a stack belongs to, who to tell and how long it lives: `buildenv:owner`,
+ * `buildenv:contact`, `buildenv:shared` and `buildenv:expiresAt`.
  */
 import { booleanLike, check, describeType, matching, show } from "../config/schema";
 import { formatExpiry, parseExpiry } from "./expiry";
@@ -22,6 +22,24 @@ export function parseOwner(raw: unknown, stack: string, problems: string[]): str
     return stack;
   }
   return check(problems, "owner", matching(OWNER_PATTERN, OWNER_RULE), raw);
+}
+
+/**
+ * A GitHub handle, as GitHub allows them: 1-39 letters, digits and single hyphens, not starting
+ * or ending with one; written without `@` (the reaper's notices add it).
+ */
+export const CONTACT_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+export const CONTACT_RULE =
+  "the owner's GitHub handle without '@': 1-39 letters, digits and single '-', not starting or ending with '-'";
+
+/**
+ * `buildenv:contact`: whom the reaper's notices mention (the owner's GitHub handle). Optional;
+ * without it a notice names the owner and mentions nobody.
+ */
+export function parseContact(raw: unknown, problems: string[]): string | undefined {
+  return raw === undefined
+    ? undefined
+    : check(problems, "contact", matching(CONTACT_PATTERN, CONTACT_RULE), raw);
 }
 
 /** `buildenv:shared`; default false. */

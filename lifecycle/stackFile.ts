@@ -3,12 +3,25 @@
  * command-line convention the stack tools and the reaper share. Everything here is pure: text in,
  * text out, so every rule is tested without a disk or a Pulumi CLI.
  *
- * Edits are spliced into the original text at the byte range the YAML parser reports for the
- * value, instead of re-serialising the document: re-serialising re-indents sequences and moves
- * comments, and a stack file is something people edit and review by hand.
+ * Edits never re-serialise the document: re-serialising re-indents sequences and moves comments,
+ * and a stack file is something people edit and review by hand. `extendStackFile` edits the
+ * value's own source token through the yaml package's CST API (every scalar style, anchors,
+ * aliases, flow mappings, quoted keys), and every edit is checked by parsing the result again.
  */
 
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
+import {
+  CST,
+  Composer,
+  Parser,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Document,
+  type Node,
+} from "yaml";
+import * as util from "util";
 import { PRIORITIES, type Priority } from "../compute/config";
 import { formatExpiry, parseExpiry, parseTtl } from "./expiry";
 import { OWNER_PATTERN, OWNER_RULE } from "./config";
@@ -18,6 +31,8 @@ export const PRIORITY_KEY = "buildenv:priority";
 export const EXPIRES_AT_KEY = "buildenv:expiresAt";
 export const SHARED_KEY = "buildenv:shared";
 export const HOST_KEY = "buildenv:host";
+export const CONTACT_KEY = "buildenv:contact";
+export const GITHUB_KEY = "buildenv:github";
 
 export const STACK_KINDS = ["local", "vch"] as const;
 export type StackKind = (typeof STACK_KINDS)[number];
@@ -203,15 +218,22 @@ export interface ExtendResult {
 }
 
 /**
- * Sets `buildenv:expiresAt` of a stack file to `expiresAt` (written with formatExpiry), adding
- * the key at the end of `config:` if it is missing; every other byte stays as it was.
+ * Sets `buildenv:expiresAt` of a stack file to `expiresAt` (written with formatExpiry, double
+ * quoted), adding the key at the end of `config:` if it is missing. Only the value's own source
+ * token changes: comments, anchors, the key's quoting and every other byte stay as they were. A
+ * block scalar (`|-`, `>`) or an alias becomes a quoted scalar; a value that other values alias
+ * is refused, since changing it would change them too. The result is parsed again and must differ
+ * from the original in the expiry alone.
  *
  * @param fileName used in error messages only.
  * @throws StackToolError for a shared stack, an unreadable file or one without a `config:` map.
  */
 export function extendStackFile(text: string, fileName: string, expiresAt: Date): ExtendResult {
   const doc = parseYaml(text, fileName);
-  const config = configMap(doc, fileName);
+  const config = doc.get("config", true);
+  if (!isMap(config)) {
+    throw new StackToolError(`${fileName} has no "config:" mapping`);
+  }
   let shared: boolean;
   try {
     shared = parseShared(toPlain(config.get(SHARED_KEY, true)));
@@ -224,14 +246,122 @@ export function extendStackFile(text: string, fileName: string, expiresAt: Date)
     );
   }
   const value = formatExpiry(expiresAt);
-  const current = config.get(EXPIRES_AT_KEY, true);
+  const current = config.get(EXPIRES_AT_KEY, true) as Node | undefined;
+  let edited: string;
+  let previous: unknown;
   if (current === undefined) {
-    return { text: applyEdits(text, [appendToMap(text, config, EXPIRES_AT_KEY, value)]) };
+    edited = applyEdits(text, [
+      config.flow
+        ? appendToFlowMap(text, config, EXPIRES_AT_KEY, value)
+        : appendToMap(text, config, EXPIRES_AT_KEY, value),
+    ]);
+  } else {
+    if (!isScalar(current) && !isAlias(current)) {
+      throw new StackToolError(
+        `${fileName}: config ${EXPIRES_AT_KEY} is missing or not a single value`,
+      );
+    }
+    previous = isAlias(current) ? current.resolve(doc)?.toJSON() : current.value;
+    edited =
+      isScalar(current) && current.value === null && current.range && !current.anchor
+        ? // An empty value (`key:` then a newline) has no token of its own to rewrite.
+          applyEdits(text, [replaceRange(text, current.range[0], current.range[1], value)])
+        : setScalarToken(text, fileName, value);
   }
-  const previous = toPlain(current);
+  checkOnlyExpiryChanged(text, edited, fileName, value);
   return {
-    text: applyEdits(text, [scalarEdit(doc, text, [EXPIRES_AT_KEY], value, fileName)]),
+    text: edited,
     ...(previous === null || previous === undefined ? {} : { previous: String(previous) }),
+  };
+}
+
+/** Rewrites the source token of `config.buildenv:expiresAt` in place (yaml's CST API). */
+function setScalarToken(text: string, fileName: string, value: string): string {
+  const tokens = [...new Parser().parse(text)];
+  const doc = [...new Composer({ keepSourceTokens: true }).compose(tokens)][0];
+  const node = (doc.get("config", true) as { get(key: string, keep: true): unknown }).get(
+    EXPIRES_AT_KEY,
+    true,
+  ) as (Node & { srcToken?: CST.Token; anchor?: string }) | undefined;
+  if (node?.srcToken === undefined) {
+    throw new StackToolError(`${fileName}: config ${EXPIRES_AT_KEY} cannot be edited in place`);
+  }
+  if (isScalar(node) && node.anchor !== undefined) {
+    const aliased = text.includes(`*${node.anchor}`);
+    if (aliased) {
+      throw new StackToolError(
+        `${fileName}: ${EXPIRES_AT_KEY} is the anchor &${node.anchor}, which other values refer to (*${node.anchor}); changing it would change them too, so edit the file by hand`,
+      );
+    }
+  }
+  CST.setScalarValue(node.srcToken, value, { type: "QUOTE_DOUBLE" });
+  return tokens.map((token) => CST.stringify(token)).join("");
+}
+
+/** Parses both texts: everything but the expiry must read the same, and the expiry as `value`. */
+function checkOnlyExpiryChanged(
+  before: string,
+  after: string,
+  fileName: string,
+  value: string,
+): void {
+  const reread = parseDocument(after);
+  const plain = (doc: Document.Parsed) => {
+    const all = doc.toJS({ maxAliasCount: -1 }) as { config?: Record<string, unknown> };
+    const { [EXPIRES_AT_KEY]: expiry, ...rest } = all.config ?? {};
+    return { all: { ...all, config: rest }, expiry };
+  };
+  const was = plain(parseDocument(before));
+  const now = reread.errors.length === 0 ? plain(reread) : undefined;
+  if (now === undefined || now.expiry !== value || !isDeepStrictEqual(now.all, was.all)) {
+    throw new StackToolError(
+      `${fileName}: setting ${EXPIRES_AT_KEY} would change more than its value; the file is left as it was, edit it by hand`,
+    );
+  }
+}
+
+/**
+ * What the reaper reads from a committed stack file, as plain values: secure values are
+ * `{ secure: ... }` objects here and are never decrypted. `hostKind` is `buildenv:host.kind`
+ * (default `local`, as config.ts defaults it).
+ */
+export interface StackFileFacts {
+  owner?: unknown;
+  expiresAt?: unknown;
+  shared?: unknown;
+  contact?: unknown;
+  hostKind: unknown;
+  /** Whether the stack manages GitHub Actions secrets (`buildenv:github`). */
+  github: boolean;
+}
+
+/**
+ * Reads a stack file's lifecycle keys without decrypting anything.
+ *
+ * @throws StackToolError for invalid YAML or a `config` that is not a mapping.
+ */
+export function readStackFacts(text: string, fileName: string): StackFileFacts {
+  const doc = parseYaml(text, fileName);
+  const all = doc.toJS({ maxAliasCount: 100 }) as { config?: unknown } | null;
+  const config = all?.config ?? {};
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+    throw new StackToolError(`${fileName}: "config" is not a mapping`);
+  }
+  const values = config as Record<string, unknown>;
+  const host = values[HOST_KEY];
+  const hostKind =
+    host === undefined
+      ? "local"
+      : typeof host === "object" && host !== null
+        ? (host as { kind?: unknown }).kind
+        : host;
+  return {
+    ...(values[OWNER_KEY] === undefined ? {} : { owner: values[OWNER_KEY] }),
+    ...(values[EXPIRES_AT_KEY] === undefined ? {} : { expiresAt: values[EXPIRES_AT_KEY] }),
+    ...(values[SHARED_KEY] === undefined ? {} : { shared: values[SHARED_KEY] }),
+    ...(values[CONTACT_KEY] === undefined ? {} : { contact: values[CONTACT_KEY] }),
+    hostKind,
+    github: values[GITHUB_KEY] !== undefined,
   };
 }
 
@@ -310,6 +440,10 @@ interface Edit {
   text: string;
 }
 
+function isDeepStrictEqual(a: unknown, b: unknown): boolean {
+  return util.isDeepStrictEqual(a, b);
+}
+
 function parseYaml(text: string, what: string): Document.Parsed {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
@@ -367,6 +501,22 @@ function appendToMap(
   const end = map.range?.[1] ?? text.length;
   const newline = text[end - 1] === "\n" ? "" : "\n";
   return { start: end, end, text: `${newline}${indent}${key}: ${JSON.stringify(value)}\n` };
+}
+
+function appendToFlowMap(
+  text: string,
+  map: ReturnType<typeof configMap>,
+  key: string,
+  value: string,
+): Edit {
+  // The range ends after the closing brace.
+  const close = text.lastIndexOf("}", (map.range?.[1] ?? text.length) - 1);
+  const separator = map.items.length > 0 ? ", " : "";
+  return {
+    start: close,
+    end: close,
+    text: `${separator}${JSON.stringify(key)}: ${JSON.stringify(value)}`,
+  };
 }
 
 function applyEdits(text: string, edits: readonly Edit[]): string {

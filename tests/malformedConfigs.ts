@@ -1,4 +1,35 @@
-import { FUTURE, vchStackConfig } from "./stack";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { FUTURE, REPO_ROOT, vchStackConfig } from "./stack";
+
+/**
+ * Files the symlink and file-name checks need, made here because git cannot carry them portably
+ * (a symlink to outside the checkout, a name that is not UTF-8): under tests/fixtures/generated
+ * (git-, prettier- and eslint-ignored), recreated on every run. The config is read from the
+ * repository root, as the engine runs the program there.
+ */
+export const GENERATED = "tests/fixtures/generated";
+function makeFilesystemFixtures(): void {
+  const generated = path.join(REPO_ROOT, GENERATED);
+  const outside = path.join(os.tmpdir(), "buildenv-outside-the-project");
+  fs.rmSync(generated, { recursive: true, force: true });
+  fs.mkdirSync(path.join(generated, "latin1"), { recursive: true });
+  fs.mkdirSync(outside, { recursive: true });
+  fs.writeFileSync(path.join(outside, "Dockerfile"), "FROM scratch\n");
+  fs.symlinkSync(outside, path.join(generated, "outside"));
+  fs.symlinkSync(path.join(outside, "Dockerfile"), path.join(generated, "outside.Dockerfile"));
+  // "café.txt" in Latin-1: the é is the single byte 0xE9, not valid UTF-8.
+  fs.writeFileSync(
+    Buffer.concat([
+      Buffer.from(path.join(generated, "latin1", "caf")),
+      Buffer.from([0xe9]),
+      Buffer.from(".txt"),
+    ]),
+    "x\n",
+  );
+}
+makeFilesystemFixtures();
 
 const vch = vchStackConfig;
 const vchHost = (patch: Record<string, unknown>, drop: string[] = []) => {
@@ -139,6 +170,43 @@ export const MALFORMED: [string, Record<string, unknown>, string?][] = [
   ["CI repository with owner", vch({ "buildenv:github": { repositories: ["acme/app"] } })],
   ["CI repository twice", vch({ "buildenv:github": { repositories: ["app", "app"] } })],
   ["misspelt key", { "buildenv:prority": "high" }],
+  ["contact not a GitHub handle", { "buildenv:contact": "@alice" }],
+  [
+    "CI environment with a control character",
+    vch({ "buildenv:github": { repositories: ["app"], environment: "build\u0007env" } }),
+  ],
+  [
+    "CI environment with a line break",
+    vch({ "buildenv:github": { repositories: ["app"], environment: "build\nenv" } }),
+  ],
+  [
+    "local host address with a named-pipe scheme",
+    { "buildenv:host": { kind: "local", dockerHost: "npipe:////./pipe/docker_engine" } },
+  ],
+  [
+    "ssh host starting with '-'",
+    { "buildenv:host": { kind: "local", dockerHost: "ssh://-oProxyCommand=touch%20x" } },
+  ],
+  [
+    "build context through a symlink to outside the project",
+    { "buildenv:buildImage": { context: `${GENERATED}/outside` } },
+  ],
+  [
+    "Dockerfile through a symlink to outside the project",
+    { "buildenv:buildImage": { dockerfile: `${GENERATED}/outside.Dockerfile` } },
+  ],
+  [
+    "build input inside .git",
+    { "buildenv:buildImage": { inputs: ["images/build", ".git/config"] } },
+  ],
+  [
+    "build input holding a file name that is not UTF-8",
+    { "buildenv:buildImage": { inputs: [`${GENERATED}/latin1`] } },
+  ],
+  [
+    "build input that is not valid UTF-8 text",
+    { "buildenv:buildImage": { inputs: ["images/build/\ud800"] } },
+  ],
 ];
 
 /** The exact problems reported for each malformed config, keyed by what is wrong. */
@@ -184,7 +252,7 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
   "host not an object": ['buildenv:host: "local" is not an object'],
   "unknown key in local host": ['buildenv:host: unknown key "socket"; allowed: kind, dockerHost'],
   "local host address without scheme": [
-    'buildenv:host.dockerHost: "localhost:2375" is not a Docker address; use unix://, tcp://, ssh:// or npipe://',
+    'buildenv:host.dockerHost: "localhost:2375" is not a Docker address; use unix://, tcp:// or ssh://',
   ],
   "VCH host without datacenter": ["buildenv:host.datacenter: is required (a string)"],
   "unknown key in VCH host": [
@@ -329,6 +397,36 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
   ],
   "CI repository twice": ['buildenv:github.repositories: ["app","app"] names a repository twice'],
   "misspelt key": [
-    "buildenv:prority: unknown key; allowed: buildenv:owner, buildenv:priority, buildenv:computeClasses, buildenv:expiresAt, buildenv:shared, buildenv:host, buildenv:volumes, buildenv:buildImage, buildenv:registry, buildenv:registryPassword, buildenv:github",
+    "buildenv:prority: unknown key; allowed: buildenv:owner, buildenv:priority, buildenv:computeClasses, buildenv:expiresAt, buildenv:shared, buildenv:host, buildenv:volumes, buildenv:buildImage, buildenv:registry, buildenv:registryPassword, buildenv:github, buildenv:contact",
+  ],
+  "contact not a GitHub handle": [
+    "buildenv:contact: \"@alice\" is not valid; use the owner's GitHub handle without '@': 1-39 letters, digits and single '-', not starting or ending with '-'",
+  ],
+  "CI environment with a control character": [
+    "buildenv:github.environment: \"build\\u0007env\" contains a control character; an environment name is printable text without '/'",
+  ],
+  "CI environment with a line break": [
+    "buildenv:github.environment: \"build\\nenv\" contains a control character; an environment name is printable text without '/'",
+  ],
+  "local host address with a named-pipe scheme": [
+    'buildenv:host.dockerHost: "npipe:////./pipe/docker_engine" is not a Docker address; use unix://, tcp:// or ssh://',
+  ],
+  "ssh host starting with '-'": [
+    "buildenv:host.dockerHost: \"ssh://-oProxyCommand=touch%20x\" has an ssh host (or user) starting with '-', which ssh would read as an option; use ssh://[user@]host[:port]",
+  ],
+  "build context through a symlink to outside the project": [
+    'buildenv:buildImage.context: "tests/fixtures/generated/outside" resolves through a symlink to outside the project directory',
+  ],
+  "Dockerfile through a symlink to outside the project": [
+    'buildenv:buildImage.dockerfile: "tests/fixtures/generated/outside.Dockerfile" resolves through a symlink to outside the project directory',
+  ],
+  "build input inside .git": [
+    'buildenv:buildImage.inputs[1]: ".git/config" is inside a .git directory, which git never lists',
+  ],
+  "build input holding a file name that is not UTF-8": [
+    'buildenv:buildImage.inputs[0]: "tests/fixtures/generated/latin1" holds a file whose name is not valid UTF-8 ("tests/fixtures/generated/latin1/caf\ufffd.txt"); git and the image tag need UTF-8 names',
+  ],
+  "build input that is not valid UTF-8 text": [
+    'buildenv:buildImage.inputs[0]: "images/build/\\ud800" is not valid UTF-8 text',
   ],
 };

@@ -222,6 +222,7 @@ describe("program on the local engine", () => {
     assert.strictEqual(program.expiresAt, "2099-01-01T00:00:00Z");
     assert.deepStrictEqual(await unwrap(program.volumes.source), "buildenv-dev-source");
     assert.strictEqual(program.tls, undefined);
+    assert.strictEqual(program.tlsClientKey, undefined);
     assert.strictEqual(program.ciSecrets, undefined);
   });
 

@@ -379,6 +379,72 @@ describe("stack tools", () => {
       );
     });
 
+    // Each style yaml 1.2 allows for the value or the key; only the value's token may change.
+    const STYLES: [string, string, string, string?][] = [
+      [
+        "a literal block scalar, which splicing used to turn into invalid YAML",
+        "config:\n  buildenv:expiresAt: |-\n    2026-12-01\n  buildenv:owner: a # me\n",
+        'config:\n  buildenv:expiresAt: "2026-12-08T09:30:00Z"\n  buildenv:owner: a # me\n',
+        "2026-12-01",
+      ],
+      [
+        "a folded block scalar followed by a blank line",
+        "config:\n  buildenv:expiresAt: >\n    2026-12-01\n\n  buildenv:owner: a\n",
+        'config:\n  buildenv:expiresAt: "2026-12-08T09:30:00Z"\n\n  buildenv:owner: a\n',
+        "2026-12-01\n",
+      ],
+      [
+        "an anchored value nothing refers to: the anchor stays",
+        "config:\n  buildenv:expiresAt: &exp 2026-12-01 # hand\n  buildenv:owner: a\n",
+        'config:\n  buildenv:expiresAt: &exp "2026-12-08T09:30:00Z" # hand\n  buildenv:owner: a\n',
+        "2026-12-01",
+      ],
+      [
+        "an alias: replaced by the value, the anchor it pointed at left alone",
+        "x: &d 2026-12-01\nconfig:\n  buildenv:expiresAt: *d # c\n",
+        'x: &d 2026-12-01\nconfig:\n  buildenv:expiresAt: "2026-12-08T09:30:00Z" # c\n',
+        "2026-12-01",
+      ],
+      [
+        "a flow mapping with a quoted key",
+        'config: {buildenv:owner: a, "buildenv:expiresAt": 2026-12-01}\n',
+        'config: {buildenv:owner: a, "buildenv:expiresAt": "2026-12-08T09:30:00Z"}\n',
+        "2026-12-01",
+      ],
+      [
+        "a single-quoted key",
+        "config:\n  'buildenv:expiresAt': '2026-12-01'\n",
+        "config:\n  'buildenv:expiresAt': \"2026-12-08T09:30:00Z\"\n",
+        "2026-12-01",
+      ],
+      [
+        "a flow mapping without the key: appended inside the braces",
+        "config: {buildenv:owner: a} # c\n",
+        'config: {buildenv:owner: a, "buildenv:expiresAt": "2026-12-08T09:30:00Z"} # c\n',
+      ],
+      [
+        "an empty flow mapping",
+        "config: {}\n",
+        'config: {"buildenv:expiresAt": "2026-12-08T09:30:00Z"}\n',
+      ],
+    ];
+    for (const [what, before, after, previous] of STYLES) {
+      it(`edits ${what}`, () => {
+        assert.deepEqual(extendStackFile(before, "f", EXPIRES), {
+          text: after,
+          ...(previous === undefined ? {} : { previous }),
+        });
+      });
+    }
+
+    it("refuses to change an anchor that other values alias", () => {
+      const text = "config:\n  buildenv:expiresAt: &d 2026-12-01\n  buildenv:other: *d\n";
+      throwsMessage(
+        () => extendStackFile(text, "Pulumi.a.yaml", EXPIRES),
+        "Pulumi.a.yaml: buildenv:expiresAt is the anchor &d, which other values refer to (*d); changing it would change them too, so edit the file by hand",
+      );
+    });
+
     it("refuses a shared stack", () => {
       for (const shared of ["true", '"true"']) {
         throwsMessage(
@@ -399,8 +465,8 @@ describe("stack tools", () => {
         "Pulumi.a.yaml is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1",
       );
       throwsMessage(
-        () => extendStackFile("config: {}\n", "Pulumi.a.yaml", EXPIRES),
-        'Pulumi.a.yaml has no block "config:" mapping',
+        () => extendStackFile("config: [a]\n", "Pulumi.a.yaml", EXPIRES),
+        'Pulumi.a.yaml has no "config:" mapping',
       );
       throwsMessage(
         () => extendStackFile("config:\n  buildenv:expiresAt: [1]\n", "Pulumi.a.yaml", EXPIRES),
@@ -417,11 +483,14 @@ describe("stack tools", () => {
       stdout: { write: (text: string) => (stdout += text) },
       stderr: { write: (text: string) => (stderr += text) },
     };
-    const run = (...argv: string[]) => main([...argv, "--dir", dir], out);
+    // No Pulumi CLI on this PATH; the tests that want one put a stand-in there.
+    let env: NodeJS.ProcessEnv;
+    const run = (...argv: string[]) => main([...argv, "--dir", dir], out, env);
     const file = (name: string) => path.join(dir, name);
 
     beforeEach(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-stack-"));
+      env = { PATH: path.join(dir, "no-such-bin") };
       stdout = "";
       stderr = "";
     });
@@ -444,6 +513,7 @@ describe("stack tools", () => {
         stdout,
         [
           "wrote Pulumi.alice.yaml: owner alice, priority normal, kind local, expires 2026-12-08T09:00:00Z",
+          "note: stack tags buildenv:owner, buildenv:expiresAt not set (no Pulumi CLI on PATH); the reaper goes by the committed file, tags only help pulumi stack ls --tag-filter",
           "next:",
           "  pulumi stack init alice",
           "  commit Pulumi.alice.yaml to the default branch: the reaper reads the expiry from there",
@@ -480,6 +550,7 @@ describe("stack tools", () => {
         stdout,
         [
           "wrote Pulumi.dev-bob.yaml: owner bob, priority high, kind vch, expires 2026-12-01T12:00:00Z",
+          "note: stack tags buildenv:owner, buildenv:expiresAt not set (no Pulumi CLI on PATH); the reaper goes by the committed file, tags only help pulumi stack ls --tag-filter",
           "next:",
           "  pulumi stack init dev-bob",
           "  pulumi config set --secret vsphere:password",
@@ -556,6 +627,7 @@ describe("stack tools", () => {
       assert.equal(
         stdout,
         "Pulumi.alice.yaml: buildenv:expiresAt 2026-12-03T00:00:00Z -> 2026-12-05T08:00:00Z\n" +
+          "note: stack tags buildenv:owner, buildenv:expiresAt not set (no Pulumi CLI on PATH); the reaper goes by the committed file, tags only help pulumi stack ls --tag-filter\n" +
           "commit Pulumi.alice.yaml to the default branch: the reaper reads the expiry from there\n",
       );
       assert.equal(stderr, "");
@@ -572,6 +644,7 @@ describe("stack tools", () => {
         stdout,
         "Pulumi.alice.yaml: buildenv:expiresAt 2026-12-31 -> 2026-12-09T08:00:00Z\n" +
           "note: this moves the expiry earlier; the stack now expires 7d after 2026-12-02T08:00:00Z\n" +
+          "note: stack tags buildenv:owner, buildenv:expiresAt not set (no Pulumi CLI on PATH); the reaper goes by the committed file, tags only help pulumi stack ls --tag-filter\n" +
           "commit Pulumi.alice.yaml to the default branch: the reaper reads the expiry from there\n",
       );
     });
@@ -593,6 +666,100 @@ describe("stack tools", () => {
         "stack: Pulumi.ci.yaml is a shared stack (buildenv:shared: true): shared infrastructure has no expiry and is never reaped, so there is nothing to extend\n",
       );
       assert.equal(fs.readFileSync(file("Pulumi.ci.yaml"), "utf8"), shared);
+    });
+
+    it("extend refuses a stack file that is a symlink, and leaves its target alone", () => {
+      const target = "config:\n  buildenv:expiresAt: 2026-12-31\n";
+      fs.writeFileSync(file("other.yaml"), target);
+      fs.symlinkSync("other.yaml", file("Pulumi.alice.yaml"));
+      assert.equal(run("extend", "alice", "--ttl", "3d"), 1);
+      assert.equal(
+        stderr,
+        `stack: Pulumi.alice.yaml in ${dir} is a symlink; stack:extend edits only a regular stack file, replace the link with the file itself\n`,
+      );
+      assert.equal(fs.readFileSync(file("other.yaml"), "utf8"), target);
+      assert.equal(stdout, "");
+    });
+
+    it("extend rewrites a |- block-scalar expiry as valid YAML (it used to write invalid YAML)", () => {
+      fs.writeFileSync(
+        file("Pulumi.alice.yaml"),
+        "config:\n  buildenv:expiresAt: |-\n    2026-12-03\n",
+      );
+      assert.equal(run("extend", "alice", "--ttl", "3d", "--now", "2026-12-02T08:00:00Z"), 0);
+      assert.equal(
+        fs.readFileSync(file("Pulumi.alice.yaml"), "utf8"),
+        'config:\n  buildenv:expiresAt: "2026-12-05T08:00:00Z"\n',
+      );
+    });
+
+    describe("stack tags, with a stand-in pulumi on PATH that records its arguments", () => {
+      /** A `pulumi` that appends its arguments to calls.jsonl and fails when told to. */
+      function standIn(failWith?: string): () => string[][] {
+        const bin = file("bin");
+        fs.mkdirSync(bin);
+        const log = path.join(bin, "calls.jsonl");
+        fs.writeFileSync(
+          path.join(bin, "pulumi"),
+          [
+            `#!${process.execPath}`,
+            `require("fs").appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + "\\n");`,
+            ...(failWith === undefined
+              ? []
+              : [`process.stderr.write(${JSON.stringify(failWith)}); process.exit(255);`]),
+            "",
+          ].join("\n"),
+          { mode: 0o755 },
+        );
+        env = { PATH: bin };
+        return () =>
+          fs.existsSync(log)
+            ? fs
+                .readFileSync(log, "utf8")
+                .trim()
+                .split("\n")
+                .map((line) => JSON.parse(line) as string[])
+            : [];
+      }
+
+      it("new sets the owner and expiry tags", () => {
+        const calls = standIn();
+        assert.equal(run("new", "alice", "--owner", "al", "--now", "2026-12-01T00:00:00Z"), 0);
+        assert.deepEqual(calls(), [
+          ["stack", "tag", "set", "buildenv:owner", "al", "--stack", "alice"],
+          ["stack", "tag", "set", "buildenv:expiresAt", "2026-12-08T00:00:00Z", "--stack", "alice"],
+        ]);
+        assert.equal(
+          stdout.split("\n")[1],
+          "stack tags set: buildenv:owner=al, buildenv:expiresAt=2026-12-08T00:00:00Z",
+        );
+      });
+
+      it("extend moves the expiry tag and restates the owner from the file", () => {
+        const calls = standIn();
+        fs.writeFileSync(
+          file("Pulumi.alice.yaml"),
+          "config:\n  buildenv:owner: al\n  buildenv:expiresAt: 2026-12-03\n",
+        );
+        assert.equal(run("extend", "alice", "--ttl", "1d", "--now", "2026-12-02T08:00:00Z"), 0);
+        assert.deepEqual(calls(), [
+          ["stack", "tag", "set", "buildenv:owner", "al", "--stack", "alice"],
+          ["stack", "tag", "set", "buildenv:expiresAt", "2026-12-03T08:00:00Z", "--stack", "alice"],
+        ]);
+      });
+
+      it("a failing CLI (no such stack yet) is reported in one line, and the command succeeds", () => {
+        const calls = standIn("error: no stack named 'alice' found\n");
+        assert.equal(run("new", "alice", "--now", "2026-12-01T00:00:00Z"), 0);
+        assert.deepEqual(calls(), [
+          ["stack", "tag", "set", "buildenv:owner", "alice", "--stack", "alice"],
+        ]);
+        assert.equal(
+          stdout.split("\n")[1],
+          "note: stack tags buildenv:owner, buildenv:expiresAt not set: error: no stack named 'alice' found; the reaper goes by the committed file",
+        );
+        assert.ok(fs.existsSync(file("Pulumi.alice.yaml")));
+      });
     });
   });
 });

