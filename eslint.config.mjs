@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "bin/", "sdks/vsphere/**/*.d.ts"] },
+  { ignores: ["node_modules/", "bin/", "sdks/vsphere/**/*.d.ts", "sdks/harbor/**/*.d.ts"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
