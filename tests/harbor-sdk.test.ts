@@ -6,6 +6,7 @@ import { describeSdkStandIn } from "./sdkStandIn";
 describeSdkStandIn({
   packageName: "@pulumiverse/harbor",
   pinnedVersion: "3.10.21",
+  pluginDownloadURL: "github://api.github.com/pulumiverse/pulumi-harbor",
   schemaFileName: "harbor.json",
   pulumiBlock: {
     resource: true,

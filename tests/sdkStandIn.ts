@@ -20,6 +20,8 @@ export interface StandInSpec {
   pinnedVersion: string;
   /** The schema file in the schemas folder, e.g. `vsphere.json`. */
   schemaFileName: string;
+  /** Where every registration tells the engine to download the plugin from ("" for none). */
+  pluginDownloadURL: string;
   /** The package.json `pulumi` block, exactly. */
   pulumiBlock: Record<string, unknown>;
   /** The loaded package (`import * as x from "<packageName>"`). */
@@ -691,6 +693,7 @@ interface SentRequest {
   token: string;
   name: string;
   version: string;
+  pluginDownloadURL: string;
   additionalSecretOutputs: string[];
   secretInputs: string[];
 }
@@ -704,6 +707,7 @@ interface MonitorRequest {
   getTok?(): string;
   getName?(): string;
   getVersion(): string;
+  getPlugindownloadurl?(): string;
   getAdditionalsecretoutputsList?(): string[];
   getObject?(): ProtoStruct | undefined;
   getProperties?(): ProtoStruct | undefined;
@@ -751,6 +755,7 @@ async function captureMonitorRequests<T>(
         token,
         name: request.getName?.() ?? "",
         version: request.getVersion(),
+        pluginDownloadURL: request.getPlugindownloadurl?.() ?? "",
         additionalSecretOutputs: sorted(request.getAdditionalsecretoutputsList?.() ?? []),
         secretInputs: secretKeys(request.getObject?.() ?? request.getProperties?.()),
       });
@@ -938,8 +943,20 @@ export function describeSdkStandIn(spec: StandInSpec): void {
         assert.deepStrictEqual(
           sent
             .filter((r) => r.name === logicalName)
-            .map(({ kind, token: t, version }) => ({ kind, token: t, version })),
-          [{ kind: "register", token, version: pinnedVersion }],
+            .map(({ kind, token: t, version, pluginDownloadURL }) => ({
+              kind,
+              token: t,
+              version,
+              pluginDownloadURL,
+            })),
+          [
+            {
+              kind: "register",
+              token,
+              version: pinnedVersion,
+              pluginDownloadURL: spec.pluginDownloadURL,
+            },
+          ],
           `${token}: registration request`,
         );
         const request = sent.find((r) => r.name === logicalName)!;
@@ -994,8 +1011,8 @@ export function describeSdkStandIn(spec: StandInSpec): void {
         assert.deepStrictEqual(
           sent
             .filter((r) => r.name === logicalName)
-            .map(({ kind, version }) => ({ kind, version })),
-          [{ kind: "read", version: pinnedVersion }],
+            .map(({ kind, version, pluginDownloadURL }) => ({ kind, version, pluginDownloadURL })),
+          [{ kind: "read", version: pinnedVersion, pluginDownloadURL: spec.pluginDownloadURL }],
           `${token}: read request`,
         );
       }

@@ -5,6 +5,7 @@ import { describeSdkStandIn } from "./sdkStandIn";
 describeSdkStandIn({
   packageName: "@pulumi/vsphere",
   pinnedVersion: "4.17.0",
+  pluginDownloadURL: "",
   schemaFileName: "vsphere.json",
   pulumiBlock: { resource: true, name: "vsphere", version: "4.17.0" },
   module: vsphere,

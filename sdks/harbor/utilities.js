@@ -62,7 +62,11 @@ exports.getVersion = getVersion;
 
 /** @internal */
 function resourceOptsDefaults() {
-  return { version: getVersion() };
+  // As published: the engine downloads the plugin from the package's own release server.
+  return {
+    version: getVersion(),
+    pluginDownloadURL: "github://api.github.com/pulumiverse/pulumi-harbor",
+  };
 }
 exports.resourceOptsDefaults = resourceOptsDefaults;
 
