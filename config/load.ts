@@ -96,7 +96,7 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
     problems,
   );
   const buildImage = parseBuildImage(raw.buildImage, ctx, problems);
-  const registry = parseRegistry(raw.registry, ctx, problems);
+  const registry = parseRegistry(raw.registry, ctx, problems, shared ?? false);
   const github = parseGithub(raw.github, problems);
 
   if (host?.kind === "vch" && raw.registry === undefined) {
@@ -106,6 +106,11 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
   }
   if (host?.kind === "vch" && computeClass) {
     problems.push(...vicMachineProblems(host, computeClass, priority ?? "normal"));
+  }
+  if (github && registry?.kind === "harbor" && shared === false) {
+    problems.push(
+      "buildenv:github: with buildenv:registry.kind harbor, CI secrets come from the shared stack (buildenv:shared: true), which declares a pull-only robot for each repository; a developer stack has no robot to give CI",
+    );
   }
   if (github && host?.kind === "local") {
     problems.push(
