@@ -4,6 +4,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { computeImageTag } from "../image/manifest";
 import { parseConfig } from "../config/load";
+import { PlannedResource, runPolicies } from "../policy/policies";
 import { ParseContext } from "../config/schema";
 import { isSecretInput, mocks, reveal, secretEnvelope } from "./harness";
 import { NOW, REPO_ROOT, resolveAll, runStack, stubVsphere, vchStackConfig } from "./stack";
@@ -399,6 +400,61 @@ describe("registry on Harbor", () => {
       stubVsphere();
       await runStack(sharedHarbor({ garbageCollection: "Weekly" }), { stack: "ci" });
       assert.strictEqual(mocks.snapshot(), first);
+    });
+  });
+
+  describe("the policy pack on the shared stack", () => {
+    /** What the program registered, as the engine hands it to the pack (secrets revealed). */
+    const planned = (): PlannedResource[] =>
+      mocks.resources
+        .filter((r) => r.custom)
+        .map((r) => ({
+          type: r.type,
+          name: r.name,
+          props: JSON.parse(JSON.stringify(r.inputs, (_k, v: unknown) => reveal(v))) as Record<
+            string,
+            unknown
+          >,
+          urn: mocks.urns.get(`${r.type}::${r.name}`),
+          dependencies: mocks.optionsOf(r.type, r.name).dependencies,
+        }));
+
+    it("finds no violation", async () => {
+      await runStack(sharedHarbor(), { stack: "ci" });
+      assert.deepStrictEqual(
+        runPolicies(planned(), {}, () => NOW),
+        [],
+      );
+    });
+
+    it("reports the project once its retention policy is gone, and a robot that may delete", async () => {
+      await runStack(sharedHarbor(), { stack: "ci" });
+      const resources = planned()
+        .filter((r) => r.type !== RETENTION)
+        .map((r) =>
+          r.name === "buildenv-ci-registry-robot-pull-ci-app"
+            ? {
+                ...r,
+                props: {
+                  ...r.props,
+                  permissions: [
+                    {
+                      kind: "project",
+                      namespace: "buildenv",
+                      accesses: [{ action: "delete", resource: "repository" }],
+                    },
+                  ],
+                },
+              }
+            : r,
+        );
+      assert.deepStrictEqual(
+        runPolicies(resources, {}, () => NOW),
+        [
+          'buildenv-harbor-robot-least-privilege: Robot account "buildenv-ci-registry-robot-pull-ci-app": Robot account is granted "delete" on "repository"; only pull and push on "repository" are allowed.',
+          `buildenv-harbor-project-retention: Harbor project "buildenv" has no retention policy; declare a RetentionPolicy whose scope is the project's id.`,
+        ],
+      );
     });
   });
 
