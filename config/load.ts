@@ -15,6 +15,7 @@ import { DEFAULT_DOCKER_HOST, HostConfig, parseHost } from "../host/config";
 import { BuildImageConfig, parseBuildImage } from "../image/config";
 import { parseExpiresAt, parseOwner, parseShared } from "../lifecycle/config";
 import { RegistryConfig, parseRegistry } from "../registry/config";
+import { ciRobotNameProblems } from "../registry/harbor";
 import { vicMachineProblems } from "../vic/config";
 import { VolumeConfig, parseVolumes } from "../volumes/config";
 import { ConfigError, ParseContext, show } from "./schema";
@@ -111,6 +112,9 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
     problems.push(
       "buildenv:github: with buildenv:registry.kind harbor, CI secrets come from the shared stack (buildenv:shared: true), which declares a pull-only robot for each repository; a developer stack has no robot to give CI",
     );
+  }
+  if (github && registry?.kind === "harbor" && shared === true) {
+    problems.push(...ciRobotNameProblems(github.repositories));
   }
   if (github && host?.kind === "local") {
     problems.push(

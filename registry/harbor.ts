@@ -44,6 +44,27 @@ export function ciRobotName(repository: string): string {
 }
 
 /**
+ * Problems with the CI robots of these repositories: two repositories whose names differ only in
+ * case or punctuation (e.g. `a.b` and `a-b`) would share one robot name.
+ */
+export function ciRobotNameProblems(repositories: readonly string[]): string[] {
+  const owner = new Map<string, string>();
+  const problems: string[] = [];
+  for (const repository of repositories) {
+    const robot = ciRobotName(repository);
+    const first = owner.get(robot);
+    if (first !== undefined) {
+      problems.push(
+        `buildenv:github.repositories: ${JSON.stringify(first)} and ${JSON.stringify(repository)} would share the Harbor robot name ${JSON.stringify(robot)} (lower case, other characters as '-'); rename one or give CI to one of them`,
+      );
+    } else {
+      owner.set(robot, repository);
+    }
+  }
+  return problems;
+}
+
+/**
  * A project-level robot's only permission: the given actions on repositories of this one
  * project (Harbor allows a project robot exactly one project permission).
  */

@@ -182,6 +182,10 @@ export const MALFORMED: [string, Record<string, unknown>, string?][] = [
     "CI secrets from a developer stack on Harbor",
     { ...vchHarbor(), "buildenv:github": { repositories: ["app"] } },
   ],
+  [
+    "CI repositories sharing a Harbor robot name",
+    { ...sharedHarbor(), "buildenv:github": { repositories: ["web.app", "Web-App", "tools"] } },
+  ],
   ["registry CA not PEM", vchHarbor({ ca: "not a certificate" })],
   ["registry CA is a server certificate", vchHarbor({ ca: fixture("registry-leaf.pem") })],
   [
@@ -414,6 +418,9 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
   ],
   "CI secrets from a developer stack on Harbor": [
     "buildenv:github: with buildenv:registry.kind harbor, CI secrets come from the shared stack (buildenv:shared: true), which declares a pull-only robot for each repository; a developer stack has no robot to give CI",
+  ],
+  "CI repositories sharing a Harbor robot name": [
+    'buildenv:github.repositories: "Web-App" and "web.app" would share the Harbor robot name "pull-ci-web-app" (lower case, other characters as \'-\'); rename one or give CI to one of them',
   ],
   "registry CA not PEM": [
     "buildenv:registry.ca: is not one PEM certificate (found 0 BEGIN CERTIFICATE blocks); give the CA certificate that signed the registry's certificate",
