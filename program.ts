@@ -10,9 +10,7 @@ import { BuildenvConfig } from "./config/load";
 import { ContainerHost } from "./host/containerHost";
 import { BuildImage } from "./image/buildImage";
 import { computeImageTag } from "./image/manifest";
-import { RegistryConfig } from "./registry/config";
-import { ciRobotName, hostRobotName } from "./registry/harbor";
-import { HarborProject } from "./registry/harborProject";
+import { declareRegistryAccess } from "./registry/access";
 import { BuildVolume } from "./volumes/buildVolume";
 
 /** Where volumes are mounted in build containers: `/workspace/<volume>`. */
@@ -82,44 +80,15 @@ export function buildEnvironment(
   const volumeKeys = Object.keys(config.volumes);
   const ci = config.github !== undefined;
 
-  // Harbor: the shared stack declares the project and its robots; the host pulls, the build
-  // pushes and each CI repository pulls with a robot of its own. A developer stack declares no
-  // Harbor resource: it pushes and pulls with the developer's own `docker login`.
-  const harborProject =
-    config.registry?.harbor && config.shared
-      ? new HarborProject(`${prefix}-registry`, {
-          settings: config.registry.harbor,
-          stack: config.stack,
-          pullRobots: {
-            [hostRobotName(config.stack)]:
-              `buildenv ${config.stack}: the stack's container host pulls the build image`,
-            ...Object.fromEntries(
-              (config.github?.repositories ?? []).map((repository) => [
-                ciRobotName(repository),
-                `buildenv ${config.stack}: CI of ${repository} pulls the build image`,
-              ]),
-            ),
-          },
-        })
-      : undefined;
-  const hostPull = harborProject?.pull[hostRobotName(config.stack)];
-  const registryAuth = !config.registry
-    ? undefined
-    : hostPull
-      ? { address: config.registry.server, ...hostPull }
-      : config.registry.kind === "harbor"
-        ? { address: config.registry.server }
-        : config.registry.username && config.registry.password
-          ? {
-              address: config.registry.server,
-              username: config.registry.username,
-              password: config.registry.password,
-            }
-          : undefined;
-  const pushTo: RegistryConfig | undefined =
-    config.registry && harborProject
-      ? { ...config.registry, ...harborProject.push }
-      : config.registry;
+  // Who pushes and pulls: see registry/access.ts (on Harbor, robots of the shared stack).
+  const access = config.registry
+    ? declareRegistryAccess(`${prefix}-registry`, {
+        registry: config.registry,
+        shared: config.shared,
+        stack: config.stack,
+        ...(config.github ? { ciRepositories: config.github.repositories } : {}),
+      })
+    : undefined;
 
   const host = new ContainerHost(prefix, {
     host: config.host,
@@ -127,7 +96,7 @@ export function buildEnvironment(
     owner: config.owner,
     computeClass: config.computeClass,
     volumesDisposable: volumeKeys.every((v) => !config.volumes[v].keep),
-    ...(registryAuth ? { registryAuth } : {}),
+    ...(access?.hostLogin ? { registryAuth: access.hostLogin } : {}),
     ...(ci ? { extraClients: ["ci"] } : {}),
   });
 
@@ -150,7 +119,7 @@ export function buildEnvironment(
     tag,
     manifest,
     builderHost: config.builderHost,
-    ...(pushTo ? { registry: pushTo, pullWith: host.provider } : {}),
+    ...(access ? { registry: access.pushTo, pullWith: host.provider } : {}),
   });
 
   const outputs: BuildEnvironmentOutputs = {
@@ -184,13 +153,7 @@ export function buildEnvironment(
       clientCertPem: ciClient.certPem,
       clientKeyPem: ciClient.privateKeyPem,
       registry: config.registry,
-      ...(harborProject
-        ? {
-            registryCredentials: Object.fromEntries(
-              config.github.repositories.map((r) => [r, harborProject.pull[ciRobotName(r)]]),
-            ),
-          }
-        : {}),
+      ...(access?.ciLogins ? { registryCredentials: access.ciLogins } : {}),
       buildImage: image.ref,
       volumes,
     });
