@@ -56,11 +56,7 @@ function developerHarbor(registry: Record<string, unknown> = {}): Record<string,
   return config;
 }
 
-const pull = (access: "pull" | "push") => ({
-  action: access,
-  resource: "repository",
-  effect: "allow",
-});
+const allow = (action: "pull" | "push") => ({ action, resource: "repository", effect: "allow" });
 
 /** Every string inside a recorded value, with whether it sits inside a secret envelope. */
 function strings(value: unknown, secret = false): { text: string; secret: boolean }[] {
@@ -85,6 +81,24 @@ function strings(value: unknown, secret = false): { text: string; secret: boolea
 
 describe("registry on Harbor", () => {
   beforeEach(() => stubVsphere());
+
+  it("finds strings inside secrets, list-typed provider config and nested inputs", () => {
+    assert.deepStrictEqual(
+      strings({
+        a: secretEnvelope("x"),
+        b: ["y", { c: "z" }],
+        d: JSON.stringify([{ password: "p" }]),
+        e: secretEnvelope(JSON.stringify([{ password: "q" }])),
+      }),
+      [
+        { text: "x", secret: true },
+        { text: "y", secret: false },
+        { text: "z", secret: false },
+        { text: "p", secret: false },
+        { text: "q", secret: true },
+      ],
+    );
+  });
 
   describe("config", () => {
     const ctx = (secrets: ParseContext["secrets"] = {}): ParseContext => ({
@@ -189,7 +203,7 @@ describe("registry on Harbor", () => {
               name: "pull-ci-app",
               level: "project",
               description: "buildenv ci: CI of app pulls the build image",
-              permissions: [{ kind: "project", namespace: "buildenv", accesses: [pull("pull")] }],
+              permissions: [{ kind: "project", namespace: "buildenv", accesses: [allow("pull")] }],
             },
           ],
           [
@@ -198,7 +212,7 @@ describe("registry on Harbor", () => {
               name: "pull-ci-tools",
               level: "project",
               description: "buildenv ci: CI of tools pulls the build image",
-              permissions: [{ kind: "project", namespace: "buildenv", accesses: [pull("pull")] }],
+              permissions: [{ kind: "project", namespace: "buildenv", accesses: [allow("pull")] }],
             },
           ],
           [
@@ -207,7 +221,7 @@ describe("registry on Harbor", () => {
               name: "pull-host-ci",
               level: "project",
               description: "buildenv ci: the stack's container host pulls the build image",
-              permissions: [{ kind: "project", namespace: "buildenv", accesses: [pull("pull")] }],
+              permissions: [{ kind: "project", namespace: "buildenv", accesses: [allow("pull")] }],
             },
           ],
           [
@@ -220,7 +234,7 @@ describe("registry on Harbor", () => {
                 {
                   kind: "project",
                   namespace: "buildenv",
-                  accesses: [pull("pull"), pull("push")],
+                  accesses: [allow("pull"), allow("push")],
                 },
               ],
             },
