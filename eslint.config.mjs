@@ -4,7 +4,15 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "bin/", "sdks/vsphere/**/*.d.ts", "tests/fixtures/generated/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "bin/",
+      "sdks/vsphere/**/*.d.ts",
+      "sdks/harbor/**/*.d.ts",
+      "tests/fixtures/generated/",
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,6 +9,7 @@ import { BuildenvConfig } from "./config/load";
 import { ContainerHost } from "./host/containerHost";
 import { BuildImage } from "./image/buildImage";
 import { ResolvedBuildImage, buildImageTag, resolveBuildImage } from "./image/resolve";
+import { declareRegistryAccess } from "./registry/access";
 import { BuildVolume } from "./volumes/buildVolume";
 
 /** Where volumes are mounted in build containers: `/workspace/<volume>`. */
@@ -104,21 +105,23 @@ export function buildEnvironment(
   const volumeKeys = Object.keys(config.volumes);
   const ci = config.github !== undefined;
 
+  // Who pushes and pulls: see registry/access.ts (on Harbor, robots of the shared stack).
+  const access = config.registry
+    ? declareRegistryAccess(`${prefix}-registry`, {
+        registry: config.registry,
+        shared: config.shared,
+        stack: config.stack,
+        ...(config.github ? { ciRepositories: config.github.repositories } : {}),
+      })
+    : undefined;
+
   const host = new ContainerHost(prefix, {
     host: config.host,
     stack: config.stack,
     owner: config.owner,
     computeClass: config.computeClass,
     volumesDisposable: volumeKeys.every((v) => !config.volumes[v].keep),
-    ...(config.registry?.username && config.registry.password
-      ? {
-          registryAuth: {
-            address: config.registry.server,
-            username: config.registry.username,
-            password: config.registry.password,
-          },
-        }
-      : {}),
+    ...(access?.hostLogin ? { registryAuth: access.hostLogin } : {}),
     ...(ci ? { extraClients: ["ci"] } : {}),
   });
 
@@ -143,7 +146,7 @@ export function buildEnvironment(
     entries: imageTag.entries,
     root,
     builderHost: config.builderHost,
-    ...(config.registry ? { registry: config.registry, pullWith: host.provider } : {}),
+    ...(access ? { registry: access.pushTo, pullWith: host.provider } : {}),
     ...(config.registry && registryDigest ? { registryDigest } : {}),
   });
 
@@ -176,6 +179,7 @@ export function buildEnvironment(
       clientCertPem: ciClient.certPem,
       clientKeyPem: ciClient.privateKeyPem,
       registry: config.registry,
+      ...(access?.ciLogins ? { registryCredentials: access.ciLogins } : {}),
       buildImage: image.ref,
       volumes,
     });

@@ -14,32 +14,56 @@ export interface CiSecretsArgs {
   clientCertPem: pulumi.Input<string>;
   clientKeyPem: pulumi.Input<string>;
   /** Registry server and user; the password only when the registry is not anonymous. */
-  registry: { server: string; username?: string; password?: pulumi.Input<string> };
+  registry: { server: string; username?: pulumi.Input<string>; password?: pulumi.Input<string> };
+  /**
+   * Per-repository registry credentials (Harbor: each repository's own pull-only robot), used
+   * instead of `registry.username`/`password` for the repositories listed. Default: none.
+   */
+  registryCredentials?: Record<
+    string,
+    { username: pulumi.Input<string>; password: pulumi.Input<string> }
+  >;
   /** The build image reference CI runs. */
   buildImage: pulumi.Input<string>;
   /** Volume key → physical volume name, e.g. `source` → `buildenv-ci-source`. */
   volumes: Record<string, pulumi.Input<string>>;
 }
 
-/** Secret names and values CI receives; every value is made a Pulumi secret. */
-export function ciSecretValues(args: CiSecretsArgs): Record<string, pulumi.Output<string>> {
+/** The registry user and password repository `repository`'s CI pulls with. */
+function registryLogin(
+  args: CiSecretsArgs,
+  repository: string,
+): { username?: pulumi.Input<string>; password?: pulumi.Input<string> } {
+  return args.registryCredentials?.[repository] ?? args.registry;
+}
+
+/** Secret names and values one repository's CI receives; every value is made a Pulumi secret. */
+export function ciSecretValues(
+  args: CiSecretsArgs,
+  repository: string,
+): Record<string, pulumi.Output<string>> {
+  const login = registryLogin(args, repository);
   const secrets: Record<string, pulumi.Input<string>> = {
     DOCKER_CA: args.caCertPem,
     DOCKER_CERT: args.clientCertPem,
     DOCKER_HOST: args.dockerHost,
     DOCKER_KEY: args.clientKeyPem,
-    ...(args.registry.password ? { REGISTRY_PASSWORD: args.registry.password } : {}),
+    ...(login.password ? { REGISTRY_PASSWORD: login.password } : {}),
   };
   return Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, pulumi.secret(v)]));
 }
 
-/** Variable names and values CI receives; nothing secret goes here. */
-export function ciVariableValues(args: CiSecretsArgs): Record<string, pulumi.Input<string>> {
+/** Variable names and values one repository's CI receives; nothing secret goes here. */
+export function ciVariableValues(
+  args: CiSecretsArgs,
+  repository: string,
+): Record<string, pulumi.Input<string>> {
+  const login = registryLogin(args, repository);
   const variables: Record<string, pulumi.Input<string>> = {
     BUILD_IMAGE: args.buildImage,
     DOCKER_TLS_VERIFY: "1",
     REGISTRY: args.registry.server,
-    ...(args.registry.username ? { REGISTRY_USERNAME: args.registry.username } : {}),
+    ...(login.username ? { REGISTRY_USERNAME: login.username } : {}),
   };
   for (const volume of Object.keys(args.volumes).sort()) {
     variables[volumeVariableName(volume)] = args.volumes[volume];
@@ -59,8 +83,6 @@ export class CiSecrets extends pulumi.ComponentResource {
 
   constructor(name: string, args: CiSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("buildenv:ci:CiSecrets", name, {}, opts);
-    const secrets = ciSecretValues(args);
-    const variables = ciVariableValues(args);
     const environment = args.github.environment;
     // GitHub sets its own timestamps; they must not show up as drift on every preview.
     const ignoreRemote: pulumi.CustomResourceOptions = {
@@ -72,6 +94,8 @@ export class CiSecrets extends pulumi.ComponentResource {
     this.variableNames = [];
     for (const repository of args.github.repositories) {
       const prefix = `${name}-${repository}`;
+      const secrets = ciSecretValues(args, repository);
+      const variables = ciVariableValues(args, repository);
       const env = environment
         ? new github.RepositoryEnvironment(
             `${prefix}-env`,

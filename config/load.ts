@@ -15,6 +15,7 @@ import { DEFAULT_DOCKER_HOST, HostConfig, parseHost } from "../host/config";
 import { BuildImageConfig, firstNonUtf8NameIn, parseBuildImage, realPathIn } from "../image/config";
 import { parseContact, parseExpiresAt, parseOwner, parseShared } from "../lifecycle/config";
 import { RegistryConfig, parseRegistry } from "../registry/config";
+import { ciRobotNameProblems } from "../registry/harbor";
 import { vicMachineProblems } from "../vic/vchSpec";
 import { VolumeConfig, parseVolumes } from "../volumes/config";
 import { ConfigError, ParseContext, show } from "./schema";
@@ -129,7 +130,7 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
     problems,
   );
   const buildImage = parseBuildImage(raw.buildImage, ctx, problems);
-  const registry = parseRegistry(raw.registry, ctx, problems);
+  const registry = parseRegistry(raw.registry, ctx, problems, shared ?? false);
   const github = parseGithub(raw.github, problems);
 
   if (host?.kind === "vch" && raw.registry === undefined) {
@@ -144,6 +145,14 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
   }
   if (host?.kind === "vch" && computeClass) {
     problems.push(...vicMachineProblems(host, computeClass, priority ?? "normal"));
+  }
+  if (github && registry?.kind === "harbor" && shared === false) {
+    problems.push(
+      "buildenv:github: with buildenv:registry.kind harbor, CI secrets come from the shared stack (buildenv:shared: true), which declares a pull-only robot for each repository; a developer stack has no robot to give CI",
+    );
+  }
+  if (github && registry?.kind === "harbor" && shared === true) {
+    problems.push(...ciRobotNameProblems(github.repositories));
   }
   if (github && host?.kind === "local") {
     problems.push(

@@ -6,11 +6,15 @@ import { HostConfig } from "./config";
 import { VolumeHost } from "../volumes/buildVolume";
 import { VirtualContainerHost } from "../vic/virtualContainerHost";
 
-/** Registry credentials an engine pulls with. */
+/**
+ * Registry credentials an engine pulls with. Without username and password the Docker provider
+ * reads the registry's login from the Docker CLI's config (`docker login`; its `configFile`
+ * defaults to `~/.docker/config.json`).
+ */
 export interface RegistryAuth {
   address: string;
-  username: string;
-  password: pulumi.Input<string>;
+  username?: pulumi.Input<string>;
+  password?: pulumi.Input<string>;
 }
 
 export interface ContainerHostArgs {

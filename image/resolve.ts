@@ -49,7 +49,9 @@ export async function resolveBuildImage(
     return { imageTag };
   }
   let credentials: RegistryCredentials | undefined;
-  if (registry.username && registry.password) {
+  // A generic registry's user comes from config as text; Harbor's robots exist only once the
+  // shared stack has run, so they cannot be asked with here.
+  if (typeof registry.username === "string" && registry.password) {
     const username = registry.username;
     // A config secret is known at once, on preview too; it only ever goes into a request header.
     const password = await new Promise<string>((resolve) => registry.password!.apply(resolve));

@@ -10,7 +10,8 @@ import * as buildenv from "./policies";
 new policy.PolicyPack("buildenv", {
   description:
     "Guards the buildenv build environment: attributable, quota-bound volumes; TLS on VCHs; " +
-    "repository-scoped GitHub secrets; memory-limited containers; short-lived developer stacks.",
+    "repository-scoped GitHub secrets; memory-limited containers; short-lived developer stacks; " +
+    "least-privilege Harbor robots, private and self-cleaning Harbor projects.",
   enforcementLevel: "mandatory",
   policies: buildenv.policies,
 });

@@ -20,6 +20,19 @@ export const VOLUME_TYPE = "docker:index/volume:Volume";
 export const CONTAINER_TYPE = "docker:index/container:Container";
 export const COMMAND_TYPE = "command:local:Command";
 
+export const HARBOR_PROJECT_TYPE = "harbor:index/project:Project";
+export const HARBOR_ROBOT_TYPE = "harbor:index/robotAccount:RobotAccount";
+export const HARBOR_RETENTION_TYPE = "harbor:index/retentionPolicy:RetentionPolicy";
+
+/** The only actions a buildenv robot may be granted, on Harbor's `repository` resource. */
+export const ROBOT_ACTIONS: readonly string[] = ["pull", "push"];
+
+/** Config of the public Harbor project policy. */
+export interface HarborPublicProjectConfig {
+  /** Projects that may be public; default none. */
+  allowPublic?: string[];
+}
+
 /** Repository- and environment-level secrets whose `plaintextValue`/`encryptedValue` are deprecated. */
 export const REPOSITORY_SECRET_TYPES: readonly string[] = [
   "github:index/actionsSecret:ActionsSecret",
@@ -345,6 +358,136 @@ export const containerMemoryLimitPolicy: policy.ResourceValidationPolicy = {
 };
 
 /**
+ * What is wrong with a Harbor robot account's permissions (empty when nothing): it must be a
+ * project-level robot with exactly one permission, on one of `projects` (the Harbor projects the
+ * stack declares), granting nothing but `pull` and `push` on `repository`. Entries with effect
+ * `deny` grant nothing and are allowed.
+ */
+export function robotPermissionProblems(props: Props, projects: readonly string[]): string[] {
+  const problems: string[] = [];
+  if (props.level !== "project") {
+    problems.push(
+      `Robot account has level ${JSON.stringify(props.level)}; only project-level robots are allowed (a system robot can reach every project).`,
+    );
+  }
+  const permissions = Array.isArray(props.permissions) ? (props.permissions as Props[]) : [];
+  if (permissions.length !== 1) {
+    problems.push(
+      `Robot account has ${permissions.length} permissions; exactly one, on this stack's project, is allowed.`,
+    );
+  }
+  for (const permission of permissions) {
+    const namespace = permission.namespace;
+    if (
+      permission.kind !== "project" ||
+      typeof namespace !== "string" ||
+      !projects.includes(namespace)
+    ) {
+      problems.push(
+        `Robot account has a ${JSON.stringify(permission.kind)} permission on ${JSON.stringify(namespace)}; ` +
+          `only project permissions on a project this stack declares (${projects.map((p) => JSON.stringify(p)).join(", ") || "none"}) are allowed.`,
+      );
+    }
+    const accesses = Array.isArray(permission.accesses) ? (permission.accesses as Props[]) : [];
+    for (const access of accesses) {
+      if (access.effect === "deny") {
+        continue;
+      }
+      if (access.resource !== "repository" || !ROBOT_ACTIONS.includes(access.action as string)) {
+        problems.push(
+          `Robot account is granted ${JSON.stringify(access.action)} on ${JSON.stringify(access.resource)}; ` +
+            `only ${ROBOT_ACTIONS.join(" and ")} on "repository" are allowed.`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * (8) Harbor robot accounts get no more than push and pull on the stack's own project: project
+ * level, one permission, on a project the stack declares, `repository` `pull`/`push` only.
+ */
+export const harborRobotLeastPrivilegePolicy: policy.StackValidationPolicy = {
+  name: "buildenv-harbor-robot-least-privilege",
+  description:
+    "Harbor robot accounts are project-level, with one permission on a project the stack " +
+    "declares, granting only pull and push on repositories.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, reportViolation) => {
+    const robots = args.resources.filter((r) => r.type === HARBOR_ROBOT_TYPE);
+    if (robots.length === 0) {
+      args.notApplicable("The stack declares no Harbor robot account");
+    }
+    const projects = args.resources
+      .filter((r) => r.type === HARBOR_PROJECT_TYPE)
+      .map((r) => r.props.name)
+      .filter((name): name is string => typeof name === "string");
+    for (const robot of robots) {
+      for (const problem of robotPermissionProblems(robot.props, projects)) {
+        reportViolation(`Robot account "${robot.name}": ${problem}`, robot.urn);
+      }
+    }
+  },
+};
+
+/** (9) No public Harbor project, unless the pack's config names it in `allowPublic`. */
+export const harborPrivateProjectPolicy: policy.ResourceValidationPolicy = {
+  name: "buildenv-harbor-project-private",
+  description: "Harbor projects are private unless the policy config lists them in allowPublic.",
+  enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      allowPublic: {
+        type: "array",
+        items: { type: "string" },
+        default: [],
+        description: "Harbor projects that may be public.",
+      },
+    },
+  },
+  validateResource: validateTypes([HARBOR_PROJECT_TYPE], (props, args, reportViolation) => {
+    const allowed = args.getConfig<HarborPublicProjectConfig>().allowPublic ?? [];
+    if (props.public === true && !allowed.includes(props.name as string)) {
+      reportViolation(
+        `Harbor project ${JSON.stringify(props.name)} is public; anyone can pull its images. ` +
+          "Make it private, or list it in this policy's allowPublic.",
+      );
+    }
+  }),
+};
+
+/**
+ * (10) Every Harbor project the stack declares has a retention policy: one whose `scope` depends
+ * on the project (it is the project's id), so the registry cleans itself up.
+ */
+export const harborRetentionPolicy: policy.StackValidationPolicy = {
+  name: "buildenv-harbor-project-retention",
+  description: "Every Harbor project the stack declares has a tag retention policy scoped to it.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, reportViolation) => {
+    const projects = args.resources.filter((r) => r.type === HARBOR_PROJECT_TYPE);
+    if (projects.length === 0) {
+      args.notApplicable("The stack declares no Harbor project");
+    }
+    const retentions = args.resources.filter((r) => r.type === HARBOR_RETENTION_TYPE);
+    for (const project of projects) {
+      const scoped = retentions.some((r) =>
+        [...(r.propertyDependencies["scope"] ?? []), ...r.dependencies].some(
+          (d) => d.urn === project.urn,
+        ),
+      );
+      if (!scoped) {
+        reportViolation(
+          `Harbor project ${JSON.stringify(project.props.name)} has no retention policy; declare a RetentionPolicy whose scope is the project's id.`,
+          project.urn,
+        );
+      }
+    }
+  },
+};
+
+/**
  * (7) Builds the stack policy that keeps developer stacks short-lived: every volume whose
  * `buildenv.shared` label is not "true" belongs to a developer stack and must carry a
  * `buildenv.expires-at` that `parseExpiry` accepts, at most `maxDays` (config, default 30) after
@@ -426,6 +569,9 @@ export function makePolicies(now: () => Date = () => new Date()): policy.Policie
     githubOrganizationSecretPolicy,
     containerMemoryLimitPolicy,
     makeDeveloperStackExpiryPolicy(now),
+    harborRobotLeastPrivilegePolicy,
+    harborPrivateProjectPolicy,
+    harborRetentionPolicy,
   ];
 }
 
@@ -442,6 +588,8 @@ export interface PlannedResource {
   props: Record<string, unknown>;
   /** Defaults to `urn:pulumi:stack::buildenv::<type>::<name>`. */
   urn?: string;
+  /** URNs of the resources this one depends on (its inputs' and `dependsOn`). Default: none. */
+  dependencies?: string[];
 }
 
 class NotApplicable extends Error {}
@@ -522,12 +670,19 @@ export function runPolicies(
         name: r.name,
         urn: r.urn,
         props: r.props,
-        dependencies: [],
+        dependencies: [] as policy.PolicyResource[],
         propertyDependencies: {},
         isType: (resourceClass) => isTypeOf(r.type, resourceClass),
         asType: (resourceClass) =>
           isTypeOf(r.type, resourceClass) ? (r.props as never) : undefined,
       }));
+      const byUrn = new Map(stackResources.map((r) => [r.urn, r]));
+      withUrn.forEach((r, i) => {
+        stackResources[i].dependencies = (r.dependencies ?? []).flatMap((urn) => {
+          const found = byUrn.get(urn);
+          return found ? [found] : [];
+        });
+      });
       const report: policy.ReportViolation = (message) => violations.push(`${p.name}: ${message}`);
       runValidation(p.name, () =>
         p.validateStack({ ...common, resources: stackResources }, report),

@@ -40,6 +40,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly calls: RecordedCall[] = [];
   /** Options by `<type>::<name>`. */
   readonly options = new Map<string, RecordedOptions>();
+  /** The URN the (mock) monitor gave each resource, by `<type>::<name>`. */
+  readonly urns = new Map<string, string>();
   /** Plugin version requested by each invoke, in call order (parallel to `calls`). */
   readonly callVersions: string[] = [];
   private stubs = new Map<string, CallStub>();
@@ -53,6 +55,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     this.resources.length = 0;
     this.calls.length = 0;
     this.options.clear();
+    this.urns.clear();
     this.callVersions.length = 0;
     this.stubs.clear();
     this.resourceOutputs.clear();
@@ -191,7 +194,13 @@ function recordOptions(): void {
       parent: req.getParent(),
       version: req.getVersion(),
     });
-    return register(req, callback);
+    const key = `${req.getType()}::${req.getName()}`;
+    const recordUrn = (error: unknown, response: { getUrn?(): string } | undefined) => {
+      const urn = response?.getUrn?.();
+      if (urn) mocks.urns.set(key, urn);
+      (callback as (error: unknown, response: unknown) => void)(error, response);
+    };
+    return register(req, recordUrn);
   };
   monitor.invoke = (req, callback) => {
     mocks.callVersions.push(req.getVersion());

@@ -43,6 +43,29 @@ const without = (config: Record<string, unknown>, ...keys: string[]) => {
   return copy;
 };
 
+const harbor = { kind: "harbor", server: "harbor.example.com", project: "buildenv" };
+/** A developer stack on Harbor: no registry user or password of its own. */
+const vchHarbor = (patch: Record<string, unknown> = {}) =>
+  without(vch({ "buildenv:registry": { ...harbor, ...patch } }), "buildenv:registryPassword");
+/** The shared stack on Harbor: no expiry. */
+const sharedHarbor = (patch: Record<string, unknown> = {}) =>
+  without(
+    vch({ "buildenv:shared": "true", "buildenv:registry": { ...harbor, ...patch } }),
+    "buildenv:registryPassword",
+    "buildenv:expiresAt",
+  );
+const genericRegistry = (patch: Record<string, unknown>) =>
+  vch({
+    "buildenv:registry": {
+      server: "registry.example.com",
+      repository: "buildenv/build",
+      username: "buildenv-ci",
+      ...patch,
+    },
+  });
+// A CA and a server certificate it signed, made with openssl for these tests.
+const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8");
+
 /** What is wrong, the stack config, and the stack name when it matters. */
 export const MALFORMED: [string, Record<string, unknown>, string?][] = [
   ["unknown priority", { "buildenv:priority": "urgent" }],
@@ -206,6 +229,41 @@ export const MALFORMED: [string, Record<string, unknown>, string?][] = [
   [
     "build input that is not valid UTF-8 text",
     { "buildenv:buildImage": { inputs: ["images/build/\ud800"] } },
+  ],
+  ["registry user with a control character", genericRegistry({ username: "ci\u0007bot" })],
+  ["registry user with a newline", genericRegistry({ username: "ci\nbot" })],
+  ["registry port above 65535", genericRegistry({ server: "registry.example.com:70000" })],
+  ["registry port 0", genericRegistry({ server: "registry.example.com:0" })],
+  ["unknown registry kind", genericRegistry({ kind: "quay" })],
+  ["generic registry without repository", genericRegistry({ repository: undefined })],
+  ["Harbor settings on a generic registry", genericRegistry({ project: "buildenv", keep: 5 })],
+  ["Harbor registry without project", vchHarbor({ project: undefined })],
+  ["Harbor project name with upper case", vchHarbor({ project: "BuildEnv" })],
+  [
+    "Harbor registry with a user and password",
+    vch({ "buildenv:registry": { ...harbor, username: "buildenv-ci" } }),
+  ],
+  ["Harbor keep not a whole number", sharedHarbor({ keep: 2.5 })],
+  ["Harbor keep as text", sharedHarbor({ keep: "10" })],
+  ["Harbor quota of zero", sharedHarbor({ storageQuotaGB: 0 })],
+  ["unknown garbage collection schedule", sharedHarbor({ garbageCollection: "Nightly" })],
+  [
+    "Harbor project policies on a developer stack",
+    vchHarbor({ keep: 5, storageQuotaGB: 100, garbageCollection: "Weekly" }),
+  ],
+  [
+    "CI secrets from a developer stack on Harbor",
+    { ...vchHarbor(), "buildenv:github": { repositories: ["app"] } },
+  ],
+  [
+    "CI repositories sharing a Harbor robot name",
+    { ...sharedHarbor(), "buildenv:github": { repositories: ["web.app", "Web-App", "tools"] } },
+  ],
+  ["registry CA not PEM", vchHarbor({ ca: "not a certificate" })],
+  ["registry CA is a server certificate", vchHarbor({ ca: fixture("registry-leaf.pem") })],
+  [
+    "registry CA with two certificates",
+    vchHarbor({ ca: fixture("registry-ca.pem") + fixture("registry-ca.pem") }),
   ],
 ];
 
@@ -396,6 +454,68 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
     'buildenv:github.repositories[0]: "acme/app" is not a repository name; give the name only (the owner comes from github:owner)',
   ],
   "CI repository twice": ['buildenv:github.repositories: ["app","app"] names a repository twice'],
+  "registry user with a control character": [
+    'buildenv:registry.username: "ci\\u0007bot" contains a control character',
+  ],
+  "registry user with a newline": [
+    'buildenv:registry.username: "ci\\nbot" contains a control character',
+  ],
+  "registry port above 65535": [
+    'buildenv:registry.server: "registry.example.com:70000" has port 70000; a port is 1-65535',
+  ],
+  "registry port 0": [
+    'buildenv:registry.server: "registry.example.com:0" has port 0; a port is 1-65535',
+  ],
+  "unknown registry kind": ['buildenv:registry.kind: "quay" is not one of generic, harbor'],
+  "generic registry without repository": [
+    "buildenv:registry.repository: is required with kind: generic (the repository path on the server, e.g. team/build)",
+  ],
+  "Harbor settings on a generic registry": [
+    'buildenv:registry.project: "buildenv" is only used with kind: harbor (buildenv:registry.kind is generic)',
+    "buildenv:registry.keep: 5 is only used with kind: harbor (buildenv:registry.kind is generic)",
+  ],
+  "Harbor registry without project": [
+    "buildenv:registry.project: is required with kind: harbor (the Harbor project; the image is <server>/<project>/<repository>)",
+  ],
+  "Harbor project name with upper case": [
+    "buildenv:registry.project: \"BuildEnv\" is not a Harbor project name; use lower-case letters and digits, separated by single '.', '_' or '-'",
+  ],
+  "Harbor registry with a user and password": [
+    'buildenv:registry.username: "buildenv-ci" is not used with kind: harbor; the shared stack\'s robot accounts push and pull, and a developer uses their own `docker login`',
+    "buildenv:registryPassword: is not used with kind: harbor; the shared stack's robot accounts push and pull, and a developer uses their own `docker login`; remove it with `pulumi config rm buildenv:registryPassword`",
+  ],
+  "Harbor keep not a whole number": [
+    "buildenv:registry.keep: 2.5 is not a number of content tags; use a whole number from 1 to 1000",
+  ],
+  "Harbor keep as text": [
+    'buildenv:registry.keep: "10" is not a number of content tags; use a whole number from 1 to 1000',
+  ],
+  "Harbor quota of zero": [
+    "buildenv:registry.storageQuotaGB: 0 is not a quota in GB; use a whole number from 1 to 1000000",
+  ],
+  "unknown garbage collection schedule": [
+    'buildenv:registry.garbageCollection: "Nightly" is not a schedule; use Hourly, Daily, Weekly or a six-field cron (seconds first), e.g. "0 0 3 * * 6"',
+  ],
+  "Harbor project policies on a developer stack": [
+    "buildenv:registry.keep: 5 is set on a developer stack; only the shared stack (buildenv:shared: true) declares the Harbor project and its policies",
+    "buildenv:registry.storageQuotaGB: 100 is set on a developer stack; only the shared stack (buildenv:shared: true) declares the Harbor project and its policies",
+    'buildenv:registry.garbageCollection: "Weekly" is set on a developer stack; only the shared stack (buildenv:shared: true) declares the Harbor project and its policies',
+  ],
+  "CI secrets from a developer stack on Harbor": [
+    "buildenv:github: with buildenv:registry.kind harbor, CI secrets come from the shared stack (buildenv:shared: true), which declares a pull-only robot for each repository; a developer stack has no robot to give CI",
+  ],
+  "CI repositories sharing a Harbor robot name": [
+    'buildenv:github.repositories: "Web-App" and "web.app" would share the Harbor robot name "pull-ci-web-app" (lower case, other characters as \'-\'); rename one or give CI to one of them',
+  ],
+  "registry CA not PEM": [
+    "buildenv:registry.ca: is not one PEM certificate (found 0 BEGIN CERTIFICATE blocks); give the CA certificate that signed the registry's certificate",
+  ],
+  "registry CA is a server certificate": [
+    'buildenv:registry.ca: is the certificate of "CN=harbor.example.com", which is not a CA (no basicConstraints CA:TRUE); give the CA that signed the registry\'s certificate',
+  ],
+  "registry CA with two certificates": [
+    "buildenv:registry.ca: is not one PEM certificate (found 2 BEGIN CERTIFICATE blocks); give the CA certificate that signed the registry's certificate",
+  ],
   "misspelt key": [
     "buildenv:prority: unknown key; allowed: buildenv:owner, buildenv:priority, buildenv:computeClasses, buildenv:expiresAt, buildenv:shared, buildenv:host, buildenv:volumes, buildenv:buildImage, buildenv:registry, buildenv:registryPassword, buildenv:github, buildenv:contact",
   ],

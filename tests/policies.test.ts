@@ -61,11 +61,14 @@ function checkResource(
   return outcome(() => validations[0](args, (message) => violations.push(message)), violations);
 }
 
-interface StackEntry {
+interface StackEntry extends DependsOn {
   type?: string;
   name: string;
   props: Record<string, unknown>;
 }
+
+/** A dependency list for a hand-built stack resource: the resources with these names. */
+type DependsOn = { dependsOn?: string[]; scopeFrom?: string };
 
 /** Runs a stack policy on hand-built resources; violations read `<urn or "stack">: <message>`. */
 function checkStack(
@@ -73,9 +76,8 @@ function checkStack(
   resources: StackEntry[],
   config: Record<string, unknown> = {},
 ): Outcome {
-  const args: policy.StackValidationArgs = {
-    ...common,
-    resources: resources.map(({ type = buildenv.VOLUME_TYPE, name, props }) => ({
+  const built: policy.PolicyResource[] = resources.map(
+    ({ type = buildenv.VOLUME_TYPE, name, props }) => ({
       ...common,
       type,
       name,
@@ -83,7 +85,16 @@ function checkStack(
       props,
       dependencies: [],
       propertyDependencies: {},
-    })),
+    }),
+  );
+  resources.forEach((entry, i) => {
+    const find = (name: string) => built.filter((r) => r.name === name);
+    built[i].dependencies = (entry.dependsOn ?? []).flatMap(find);
+    if (entry.scopeFrom) built[i].propertyDependencies = { scope: find(entry.scopeFrom) };
+  });
+  const args: policy.StackValidationArgs = {
+    ...common,
+    resources: built,
     getConfig: <T extends object>() => config as T,
   };
   const violations: string[] = [];
@@ -138,7 +149,7 @@ const VCH_CREATE = [
 const VCH_DELETE = 'vic-machine-linux delete --target "$VIC_TARGET" --name buildenv-alice --force';
 
 describe("policy pack", () => {
-  it("ships seven uniquely named mandatory policies, in the same order with any clock", () => {
+  it("ships ten uniquely named mandatory policies, in the same order with any clock", () => {
     const names = buildenv.policies.map((p) => p.name);
     assert.deepStrictEqual(names, [
       "buildenv-volume-ownership-labels",
@@ -148,6 +159,9 @@ describe("policy pack", () => {
       "buildenv-no-github-organization-secrets",
       "buildenv-container-memory-limit",
       "buildenv-developer-stack-expiry",
+      "buildenv-harbor-robot-least-privilege",
+      "buildenv-harbor-project-private",
+      "buildenv-harbor-project-retention",
     ]);
     assert.deepStrictEqual(
       buildenv.policies.map((p) => p.enforcementLevel),
@@ -560,5 +574,157 @@ describe("runPolicies", () => {
         "buildenv-container-memory-limit [builder]: Container has no memory limit; set memory (in MB) to a positive integer.",
       ],
     );
+  });
+});
+
+const PROJECT = buildenv.HARBOR_PROJECT_TYPE;
+const ROBOT = buildenv.HARBOR_ROBOT_TYPE;
+const RETENTION = buildenv.HARBOR_RETENTION_TYPE;
+const project = { name: "buildenv", public: false, vulnerabilityScanning: true };
+const robot = (accesses: Record<string, unknown>[], extra: Record<string, unknown> = {}) => ({
+  name: "push",
+  level: "project",
+  permissions: [{ kind: "project", namespace: "buildenv", accesses }],
+  ...extra,
+});
+const allow = (action: string, resource = "repository") => ({ action, resource, effect: "allow" });
+
+describe("Harbor robot least-privilege policy", () => {
+  const p = buildenv.harborRobotLeastPrivilegePolicy;
+  const check = (props: Record<string, unknown>) =>
+    checkStack(p, [
+      { type: PROJECT, name: "registry", props: project },
+      { type: ROBOT, name: "robot", props },
+    ]);
+  const urn = urnOf(ROBOT, "robot");
+
+  it("passes push and pull, or pull alone, on the stack's project; deny entries grant nothing", () => {
+    assert.deepStrictEqual(check(robot([allow("pull"), allow("push")])), []);
+    assert.deepStrictEqual(check(robot([{ action: "pull", resource: "repository" }])), []);
+    assert.deepStrictEqual(
+      check(robot([allow("pull"), { action: "delete", resource: "repository", effect: "deny" }])),
+      [],
+    );
+  });
+
+  it("reports any other action or resource", () => {
+    assert.deepStrictEqual(
+      check(robot([allow("pull"), allow("delete"), allow("create", "label")])),
+      [
+        `${urn}: Robot account "robot": Robot account is granted "delete" on "repository"; only pull and push on "repository" are allowed.`,
+        `${urn}: Robot account "robot": Robot account is granted "create" on "label"; only pull and push on "repository" are allowed.`,
+      ],
+    );
+  });
+
+  it("reports a system robot, a permission on another or every project, and extra permissions", () => {
+    assert.deepStrictEqual(
+      check({
+        name: "wide",
+        level: "system",
+        permissions: [
+          { kind: "project", namespace: "*", accesses: [allow("pull")] },
+          { kind: "system", namespace: "/", accesses: [allow("pull")] },
+        ],
+      }),
+      [
+        `${urn}: Robot account "robot": Robot account has level "system"; only project-level robots are allowed (a system robot can reach every project).`,
+        `${urn}: Robot account "robot": Robot account has 2 permissions; exactly one, on this stack's project, is allowed.`,
+        `${urn}: Robot account "robot": Robot account has a "project" permission on "*"; only project permissions on a project this stack declares ("buildenv") are allowed.`,
+        `${urn}: Robot account "robot": Robot account has a "system" permission on "/"; only project permissions on a project this stack declares ("buildenv") are allowed.`,
+      ],
+    );
+    assert.deepStrictEqual(
+      checkStack(p, [{ type: ROBOT, name: "robot", props: robot([allow("pull")]) }]),
+      [
+        `${urn}: Robot account "robot": Robot account has a "project" permission on "buildenv"; only project permissions on a project this stack declares (none) are allowed.`,
+      ],
+    );
+  });
+
+  it("is not applicable without robot accounts", () => {
+    assert.deepStrictEqual(checkStack(p, [{ type: PROJECT, name: "registry", props: project }]), {
+      notApplicable: "The stack declares no Harbor robot account",
+    });
+  });
+});
+
+describe("Harbor private project policy", () => {
+  const p = buildenv.harborPrivateProjectPolicy;
+
+  it("passes a private project, and one that leaves public at Harbor's default (private)", () => {
+    assert.deepStrictEqual(checkResource(p, PROJECT, project), []);
+    assert.deepStrictEqual(checkResource(p, PROJECT, { name: "buildenv" }), []);
+  });
+
+  it("reports a public project unless allowPublic names it", () => {
+    assert.deepStrictEqual(checkResource(p, PROJECT, { ...project, public: true }), [
+      'Harbor project "buildenv" is public; anyone can pull its images. Make it private, or list it in this policy\'s allowPublic.',
+    ]);
+    assert.deepStrictEqual(
+      checkResource(p, PROJECT, { ...project, public: true }, { allowPublic: ["buildenv"] }),
+      [],
+    );
+    assert.strictEqual(
+      (
+        checkResource(
+          p,
+          PROJECT,
+          { ...project, public: true },
+          { allowPublic: ["other"] },
+        ) as string[]
+      ).length,
+      1,
+    );
+  });
+
+  it("declares allowPublic, empty by default, in its config schema", () => {
+    assert.deepStrictEqual(p.configSchema?.properties?.allowPublic, {
+      type: "array",
+      items: { type: "string" },
+      default: [],
+      description: "Harbor projects that may be public.",
+    });
+  });
+});
+
+describe("Harbor project retention policy", () => {
+  const p = buildenv.harborRetentionPolicy;
+  const retention = { rules: [{ mostRecentlyPushed: 10 }], schedule: "Daily" };
+
+  it("passes a project with a retention policy scoped to it", () => {
+    assert.deepStrictEqual(
+      checkStack(p, [
+        { type: PROJECT, name: "registry", props: project },
+        { type: RETENTION, name: "retention", props: retention, scopeFrom: "registry" },
+      ]),
+      [],
+    );
+    assert.deepStrictEqual(
+      checkStack(p, [
+        { type: PROJECT, name: "registry", props: project },
+        { type: RETENTION, name: "retention", props: retention, dependsOn: ["registry"] },
+      ]),
+      [],
+    );
+  });
+
+  it("reports a project without one, or whose only retention policy is another project's", () => {
+    assert.deepStrictEqual(
+      checkStack(p, [
+        { type: PROJECT, name: "registry", props: project },
+        { type: PROJECT, name: "other", props: { ...project, name: "other" } },
+        { type: RETENTION, name: "retention", props: retention, scopeFrom: "other" },
+      ]),
+      [
+        `${urnOf(PROJECT, "registry")}: Harbor project "buildenv" has no retention policy; declare a RetentionPolicy whose scope is the project's id.`,
+      ],
+    );
+  });
+
+  it("is not applicable without Harbor projects", () => {
+    assert.deepStrictEqual(checkStack(p, []), {
+      notApplicable: "The stack declares no Harbor project",
+    });
   });
 });

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { mocks, reveal } from "./harness";
 import { runStack, stubVsphere, vchStackConfig } from "./stack";
+import { stackFileConfig } from "./stackFiles.test";
 
 interface PropertySpec {
   type?: string;
@@ -31,7 +32,7 @@ interface Schema {
 }
 
 const SCHEMA_DIR = process.env.BUILDENV_SCHEMAS ?? path.resolve(__dirname, "../../shared/schemas");
-const PACKAGES = ["command", "docker", "docker-build", "github", "tls", "vsphere"];
+const PACKAGES = ["command", "docker", "docker-build", "github", "harbor", "tls", "vsphere"];
 
 function loadSchemas(): Map<string, Schema> | undefined {
   if (!PACKAGES.every((p) => fs.existsSync(path.join(SCHEMA_DIR, `${p}.json`)))) {
@@ -207,6 +208,41 @@ describe("resources and invokes against the provider schemas", function () {
       }),
     );
     assert.deepStrictEqual(problemsOfRun(schemas!), []);
+  });
+
+  it("the shared ci stack on Harbor (Pulumi.ci.yaml)", async () => {
+    stubVsphere();
+    const { config, secretKeys } = stackFileConfig("Pulumi.ci.yaml");
+    await runStack(config, { stack: "ci", secretKeys });
+    // Project, 4 robots (push, the host's, app's and tools' CI), retention, immutable rule, GC.
+    assert.strictEqual(mocks.resources.filter((r) => r.type.startsWith("harbor:")).length, 8);
+    assert.deepStrictEqual(problemsOfRun(schemas!), []);
+  });
+
+  it("a developer stack on Harbor (examples/Pulumi.alice.yaml)", async () => {
+    stubVsphere();
+    const { config, secretKeys } = stackFileConfig("examples/Pulumi.alice.yaml");
+    await runStack(config, { stack: "alice", secretKeys });
+    assert.deepStrictEqual(problemsOfRun(schemas!), []);
+  });
+
+  it("would catch a Harbor input the schema does not have", () => {
+    const harbor = schemas!.get("harbor")!;
+    const robot = harbor.resources["harbor:index/robotAccount:RobotAccount"];
+    assert.deepStrictEqual(
+      checkObject(
+        harbor,
+        robot.inputProperties!,
+        robot.requiredInputs ?? [],
+        { name: "push", permissions: [{ kind: "project", namespace: "p", access: [] }] },
+        "r",
+      ),
+      [
+        "r.permissions[0].access: not an input of the schema",
+        "r.permissions[0].accesses: required but not set",
+        "r.level: required but not set",
+      ],
+    );
   });
 
   it("would catch an input the schema does not have", () => {

@@ -85,8 +85,25 @@ export const INSPECT_STDOUT = [
   "INFO[0001] Completed successfully",
 ].join("\n");
 
-/** Stubs what a VCH stack asks vSphere and what vic-machine reports. */
+/**
+ * Stubs what Harbor reports for a robot account: its login name `robot$<project>+<name>` (Harbor
+ * renders project robots so: goharbor/harbor src/controller/robot/controller.go) and a generated
+ * secret.
+ */
+export function stubHarbor(): void {
+  mocks.stubResourceOutputs("harbor:index/robotAccount:RobotAccount", (args) => {
+    const project = (args.inputs.permissions as { namespace: string }[])[0].namespace;
+    return {
+      fullName: `robot$${project}+${String(args.inputs.name)}`,
+      secret: `robot-secret-for-${String(args.inputs.name)}`,
+      robotId: `${args.name}-robot-id`,
+    };
+  });
+}
+
+/** Stubs what a VCH stack asks vSphere and what vic-machine reports (and Harbor's robots). */
 export function stubVsphere(): void {
+  stubHarbor();
   mocks.stubCall("vsphere:index/getDatacenter:getDatacenter", (inputs) => ({
     id: `datacenter-${String(inputs.name)}`,
     name: inputs.name,

@@ -78,6 +78,8 @@ describe("shipped stack files", () => {
             type: r.type,
             name: r.name,
             props: revealDeep(r.inputs) as Record<string, unknown>,
+            urn: mocks.urns.get(`${r.type}::${r.name}`),
+            dependencies: mocks.optionsOf(r.type, r.name).dependencies,
           }));
         assert.deepStrictEqual(
           runPolicies(resources, {}, () => NOW),
