@@ -56,6 +56,7 @@ export const CONFIG_KEYS = [
   "registry",
   "registryPassword",
   "github",
+  "opsPassword",
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -153,7 +154,7 @@ export function readRawConfig(all: Record<string, string>): { raw: RawConfig; pr
       );
       continue;
     }
-    if (key === "registryPassword") {
+    if (key === "registryPassword" || key === "opsPassword") {
       continue; // read as a secret, never as plain text
     }
     const text = all[fullKey];
@@ -196,7 +197,11 @@ export function loadConfig(now: Date = new Date()): BuildenvConfig {
         user: vsphere.get("user"),
         allowUnverifiedSsl: vsphere.get("allowUnverifiedSsl"),
       },
-      secrets: { registryPassword: buildenv.getSecret("registryPassword"), vspherePassword },
+      secrets: {
+        registryPassword: buildenv.getSecret("registryPassword"),
+        vspherePassword,
+        opsPassword: buildenv.getSecret("opsPassword"),
+      },
       pathKind: (relative) => pathKind(path.join(root, relative)),
     });
   if (problems.length > 0) {

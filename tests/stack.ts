@@ -29,8 +29,8 @@ export function vchStackConfig(overrides: Record<string, unknown> = {}): Record<
       cluster: "build-cluster",
       imageStore: "vsanDatastore/buildenv-images",
       volumeStores: [
-        { datastore: "vsanDatastore", path: "buildenv/volumes", label: "default" },
-        { datastore: "nfs-archive", path: "buildenv/keep", label: "archive" },
+        { datastore: "vsanDatastore", path: "buildenv/vch/buildenv-alice", label: "default" },
+        { datastore: "nfs-archive", path: "keep/vch/buildenv-alice", label: "archive" },
       ],
       bridgeNetwork: "buildenv-bridge",
       publicNetwork: "VM Network",
