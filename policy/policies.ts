@@ -297,10 +297,43 @@ export const vchTlsPolicy: policy.ResourceValidationPolicy = {
   }),
 };
 
-/** The single-quoted `'--<flag>=<value>'` words of a script (as vic/vicMachine.ts renders them). */
-export function quotedFlagValues(script: string, flag: string): string[] {
-  const pattern = new RegExp(`'--${flag}=((?:[^']|'\\\\'')*)'`, "g");
-  return [...script.matchAll(pattern)].map((m) => m[1].replace(/'\\''/g, "'"));
+/**
+ * The words of a shell script as the shell splits them, with quotes removed (`'...'`, `"..."`
+ * with backslash escapes, and bare text, concatenated within a word). Expansions are left as
+ * written; comments and line continuations are dropped.
+ */
+export function shellWords(script: string): string[] {
+  const words: string[] = [];
+  const text = script.replace(/\\\n/g, " ").replace(/(^|\s)#[^\n]*/g, "$1");
+  const word = /(?:'[^']*'|"(?:[^"\\]|\\.)*"|\\.|[^\s'"\\])+/g;
+  for (const match of text.matchAll(word)) {
+    const parts = match[0].match(/'[^']*'|"(?:[^"\\]|\\.)*"|\\.|[^'"\\]+/g) ?? [];
+    words.push(
+      parts
+        .map((part) =>
+          part.startsWith("'")
+            ? part.slice(1, -1)
+            : part.startsWith('"')
+              ? part.slice(1, -1).replace(/\\(.)/g, "$1")
+              : part.startsWith("\\")
+                ? part.slice(1)
+                : part,
+        )
+        .join(""),
+    );
+  }
+  return words;
+}
+
+/** The values given to `--<flag>` in a script, as `--flag=value` or `--flag value`. */
+export function flagValues(script: string, flag: string): string[] {
+  const words = shellWords(script);
+  const values: string[] = [];
+  words.forEach((w, i) => {
+    if (w.startsWith(`--${flag}=`)) values.push(w.slice(flag.length + 3));
+    else if (w === `--${flag}` && i + 1 < words.length) values.push(words[i + 1]);
+  });
+  return values;
 }
 
 /**
@@ -321,12 +354,18 @@ export const vchVolumeStoreFolderPolicy: policy.ResourceValidationPolicy = {
       args.notApplicable("Policy only applies to commands that run vic-machine");
     }
     const script = create as string;
-    const names = [...new Set(quotedFlagValues(script, "name"))];
-    if (names.length !== 1) {
-      reportViolation(`VCH create script names ${names.length} VCHs; expected exactly one --name.`);
+    const stores = [...new Set(flagValues(script, "volume-store"))];
+    const names = [...new Set(flagValues(script, "name"))];
+    if (stores.length === 0) {
       return;
     }
-    for (const store of [...new Set(quotedFlagValues(script, "volume-store"))]) {
+    if (names.length !== 1) {
+      reportViolation(
+        `VCH create script names ${names.length} VCHs (--name); expected exactly one, to check its volume stores against.`,
+      );
+      return;
+    }
+    for (const store of stores) {
       const colon = store.lastIndexOf(":");
       const location = colon < 0 ? store : store.slice(0, colon);
       const slash = location.indexOf("/");

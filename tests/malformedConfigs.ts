@@ -46,18 +46,18 @@ export const MALFORMED: [string, Record<string, unknown>, string?][] = [
   ["no volume stores", vchHost({ volumeStores: [] })],
   [
     "no default volume store",
-    vchHost({ volumeStores: [{ datastore: "ds1", path: "volumes", label: "fast" }] }),
+    vchHost({ volumeStores: [{ datastore: "ds1", path: "vch/buildenv-alice", label: "fast" }] }),
   ],
   [
     "volume store label with a space",
-    vchHost({ volumeStores: [{ datastore: "ds1", path: "volumes", label: "my store" }] }),
+    vchHost({ volumeStores: [{ datastore: "ds1", path: "vch/buildenv-alice", label: "my store" }] }),
   ],
   ["cname not a DNS name", vchHost({ cname: "not a name!" })],
   ["image store with a character vic-machine refuses", vchHost({ imageStore: "ds$1/images" })],
   ["network name over two lines", vchHost({ bridgeNetwork: "bridge\nnet" })],
   [
     "volume store datastore with a character vic-machine refuses",
-    vchHost({ volumeStores: [{ datastore: "ds#1", path: "volumes", label: "default" }] }),
+    vchHost({ volumeStores: [{ datastore: "ds#1", path: "vch/buildenv-alice", label: "default" }] }),
   ],
   ["IP SAN not an address", vchHost({ ipAddresses: ["10.0.0.300"] })],
   ["VCH without vSphere password", without(vch(), "vsphere:password")],
@@ -181,7 +181,7 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
   ],
   "VCH host without datacenter": ["buildenv:host.datacenter: is required (a string)"],
   "unknown key in VCH host": [
-    'buildenv:host: unknown key "folder"; allowed: kind, datacenter, cluster, imageStore, volumeStores, bridgeNetwork, publicNetwork, clientNetwork, thumbprint, vicMachine, name, cname, ipAddresses',
+    'buildenv:host: unknown key "folder"; allowed: kind, datacenter, cluster, imageStore, volumeStores, bridgeNetwork, publicNetwork, clientNetwork, clientNetworkIp, clientNetworkGateway, dnsServers, opsUser, timeout, thumbprint, vicMachine, name, cname, ipAddresses',
   ],
   "malformed thumbprint": [
     "buildenv:host.thumbprint: \"AB:CD\" is not a SHA-1 thumbprint; use 20 hex pairs separated by ':'",
@@ -310,6 +310,6 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
   ],
   "CI repository twice": ['buildenv:github.repositories: ["app","app"] names a repository twice'],
   "misspelt key": [
-    "buildenv:prority: unknown key; allowed: buildenv:owner, buildenv:priority, buildenv:computeClasses, buildenv:expiresAt, buildenv:shared, buildenv:host, buildenv:volumes, buildenv:buildImage, buildenv:registry, buildenv:registryPassword, buildenv:github",
+    "buildenv:prority: unknown key; allowed: buildenv:owner, buildenv:priority, buildenv:computeClasses, buildenv:expiresAt, buildenv:shared, buildenv:host, buildenv:volumes, buildenv:buildImage, buildenv:registry, buildenv:registryPassword, buildenv:github, buildenv:opsPassword",
   ],
 };
