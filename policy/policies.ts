@@ -372,7 +372,9 @@ export const vchVolumeStoreFolderPolicy: policy.ResourceValidationPolicy = {
       const folder = slash < 0 ? "" : location.slice(slash + 1);
       const problem = storeFolderProblem(folder, names[0]);
       if (problem) {
-        reportViolation(`VCH "${names[0]}" volume store "${store}": folder "${folder}" ${problem}.`);
+        reportViolation(
+          `VCH "${names[0]}" volume store "${store}": folder "${folder}" ${problem}.`,
+        );
       }
     }
   }),

@@ -50,14 +50,18 @@ export const MALFORMED: [string, Record<string, unknown>, string?][] = [
   ],
   [
     "volume store label with a space",
-    vchHost({ volumeStores: [{ datastore: "ds1", path: "vch/buildenv-alice", label: "my store" }] }),
+    vchHost({
+      volumeStores: [{ datastore: "ds1", path: "vch/buildenv-alice", label: "my store" }],
+    }),
   ],
   ["cname not a DNS name", vchHost({ cname: "not a name!" })],
   ["image store with a character vic-machine refuses", vchHost({ imageStore: "ds$1/images" })],
   ["network name over two lines", vchHost({ bridgeNetwork: "bridge\nnet" })],
   [
     "volume store datastore with a character vic-machine refuses",
-    vchHost({ volumeStores: [{ datastore: "ds#1", path: "vch/buildenv-alice", label: "default" }] }),
+    vchHost({
+      volumeStores: [{ datastore: "ds#1", path: "vch/buildenv-alice", label: "default" }],
+    }),
   ],
   ["IP SAN not an address", vchHost({ ipAddresses: ["10.0.0.300"] })],
   ["VCH without vSphere password", without(vch(), "vsphere:password")],

@@ -164,7 +164,13 @@ describe("vicMachine argv", () => {
   it("never asks for insecure or forced creation, nor puts a password in argv", () => {
     const spec = realisticSpec({ opsUser: "ops@vsphere.local" });
     for (const args of [vicCreateArgs(spec), vicConfigureArgs(spec)]) {
-      for (const forbidden of ["--force", "--no-tls", "--no-tlsverify", "--password", "--ops-password"]) {
+      for (const forbidden of [
+        "--force",
+        "--no-tls",
+        "--no-tlsverify",
+        "--password",
+        "--ops-password",
+      ]) {
         assert.deepStrictEqual(
           args.filter((arg) => arg.split("=")[0] === forbidden),
           [],
@@ -281,7 +287,7 @@ describe("vicMachine spec validation", () => {
       (error: Error) => {
         assert.strictEqual(
           error.message,
-          'Invalid VCH spec "buildenv-dev": clientNetworkGateway needs a static client address (clientNetworkIp); ' +
+          'Invalid VCH spec "buildenv-dev": clientNetworkGateway "10.20.0.1" needs a static client-network address (buildenv:host.clientNetworkIp); VIC refuses a gateway without one; ' +
             'timeout "10" is not a duration such as 10m, 90s or 1h30m; ' +
             'volumeStores[1].path "ds/vch/buildenv-dev" is the folder of another volume store of this VCH',
         );
@@ -318,7 +324,10 @@ describe("storeFolderProblem (one store folder per VCH)", () => {
       `could hold another VCH's volumes; ${rule}`,
     );
     // A datastore root store is VIC/volumes, shared by every VCH (store_files.go:306-308).
-    assert.strictEqual(storeFolderProblem("", "alice"), `is not a folder of this VCH's own; ${rule}`);
+    assert.strictEqual(
+      storeFolderProblem("", "alice"),
+      `is not a folder of this VCH's own; ${rule}`,
+    );
     assert.strictEqual(
       storeFolderProblem("vch/bob", "alice"),
       `could hold another VCH's volumes; ${rule}`,
@@ -770,7 +779,14 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
       // stderr is a pipe, so vic-machine writes logrus's text form.
       assert.deepStrictEqual(
         [call.argv0, call.cwd, call.stdin, call.stderr, call.password, call.secretEnv],
-        [path.join(binDir, "vic-machine-linux"), dir, "/dev/null", "pipe", "ok", "BUILDENV_TLS_DIR"],
+        [
+          path.join(binDir, "vic-machine-linux"),
+          dir,
+          "/dev/null",
+          "pipe",
+          "ok",
+          "BUILDENV_TLS_DIR",
+        ],
       );
     }
     assert.deepStrictEqual(result.calls[0].args, vicInspectArgs(spec));
@@ -809,7 +825,10 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
       result.calls.map((call) => call.command),
       ["inspect", "create", "inspect"],
     );
-    assert.deepStrictEqual(result.calls[1].args, expectedArgs(vicCreateArgs(spec), result.calls[1].cwd));
+    assert.deepStrictEqual(
+      result.calls[1].args,
+      expectedArgs(vicCreateArgs(spec), result.calls[1].cwd),
+    );
     assert.ok(result.calls[1].args.includes("--name=build (dev) 1"));
   });
 

@@ -145,7 +145,11 @@ export const vchHostSchema = strict({
     })
     .optional(),
   dnsServers: z
-    .array(z.string().refine((v) => net.isIP(v) !== 0, { error: (i) => `${show(i.input)} is not an IP address` }))
+    .array(
+      z.string().refine((v) => net.isIP(v) !== 0, {
+        error: (i) => `${show(i.input)} is not an IP address`,
+      }),
+    )
     .max(3, { error: "has more than 3 servers; VIC uses at most 3" })
     .optional(),
   opsUser: nonEmpty.optional(),
@@ -205,11 +209,6 @@ export function parseVchHost(
   }
   if (!parsed.opsUser && opsPassword) {
     problems.push("buildenv:opsPassword: is set but buildenv:host.opsUser is not");
-  }
-  if (parsed.clientNetworkGateway && !parsed.clientNetworkIp) {
-    problems.push(
-      `buildenv:host.clientNetworkGateway: ${show(parsed.clientNetworkGateway)} needs a static address in buildenv:host.clientNetworkIp (VIC refuses a gateway without one)`,
-    );
   }
   if (!name || !vsphere) {
     return undefined;

@@ -308,7 +308,10 @@ export function vchSpecProblems(spec: VchSpec): VchSpecProblem[] {
     requireText("clientNetworkGateway", spec.clientNetworkGateway);
     if (spec.clientNetworkIp === undefined) {
       // create.go: "Gateway provided without static IP for client network".
-      add("clientNetworkGateway", "needs a static client address (clientNetworkIp)");
+      add(
+        "clientNetworkGateway",
+        `"${spec.clientNetworkGateway}" needs a static client-network address (buildenv:host.clientNetworkIp); VIC refuses a gateway without one`,
+      );
     }
   }
   (spec.dnsServers ?? []).forEach((server, i) => requireText(`dnsServers[${i}]`, server));
@@ -598,9 +601,7 @@ function secretLines(spec: VchSpec, write: boolean): string[] {
           ...(spec.registryCa ? [writePem(REGISTRY_CA_ENV, TLS_FILES.registryCa)] : []),
         ]
       : []),
-    ...(write && spec.opsUser !== undefined
-      ? [`buildenv_ops_password=$${OPS_PASSWORD_ENV}`]
-      : []),
+    ...(write && spec.opsUser !== undefined ? [`buildenv_ops_password=$${OPS_PASSWORD_ENV}`] : []),
     `unset ${TLS_ENV.ca} ${TLS_ENV.serverCert} ${TLS_ENV.serverKey} ${REGISTRY_CA_ENV} ${OPS_PASSWORD_ENV}`,
   ];
 }
