@@ -889,6 +889,19 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
     );
   });
 
+  it("adopts an existing VCH still waiting for its address, and waits for it", () => {
+    fs.writeFileSync(state, "2");
+    const spec = realisticSpec({ addressWait: { timeoutSeconds: 30, intervalSeconds: 0 } });
+    const result = run(createScript(spec));
+
+    assert.strictEqual(result.status, 0, result.stderr);
+    assert.deepStrictEqual(
+      result.calls.map((call) => call.command),
+      ["inspect", "inspect", "inspect"],
+    );
+    assert.strictEqual(result.stdout, fixture("vic-inspect-running.log"));
+  });
+
   it("gives up on a missing client address after the wait", () => {
     const spec = realisticSpec({ addressWait: { timeoutSeconds: 0, intervalSeconds: 0 } });
     const result = run(createScript(spec), { FAKE_VIC_NO_IP: "5" });
@@ -945,6 +958,18 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
     // vic-machine's own output still reaches the log, in the pipe (logrus text) form.
     assert.ok(result.stderr.includes(fixture("vic-create-success.log")));
     assertNoSecrets(result);
+  });
+
+  it("says so when util-linux script, needed for the ops password prompt, is missing", () => {
+    const result = run(createScript(realisticSpec({ opsUser: "ops@vsphere.local" })), {
+      BUILDENV_OPS_PASSWORD: OPS_PASSWORD,
+      PATH: binDir,
+    });
+    assert.strictEqual(result.status, 127);
+    assert.strictEqual(
+      result.stderr,
+      'buildenv: host.opsUser needs util-linux "script" on PATH to type the ops password into the vic-machine prompt\n',
+    );
   });
 
   it("refuses to run without the ops password when there is an ops user", () => {

@@ -698,9 +698,15 @@ function setupLines(spec: VchSpec, writeFiles: boolean): string[] {
     if (spec.registryCa) required.push(REGISTRY_CA_ENV);
     if (spec.opsUser !== undefined) required.push(OPS_PASSWORD_ENV);
   }
+  const ops = writeFiles && spec.opsUser !== undefined;
   return [
     ...PROLOGUE,
     ...requireEnvLines(required),
+    ...(ops
+      ? [
+          `command -v script >/dev/null || { echo 'buildenv: host.opsUser needs util-linux "script" on PATH to type the ops password into the vic-machine prompt' >&2; exit 127; }`,
+        ]
+      : []),
     ...resolveBinaryLines(spec),
     ...privateDirLines(),
     ...secretLines(spec, writeFiles),
@@ -725,7 +731,7 @@ export function createScript(spec: VchSpec): string {
     ...header(spec, "create (unless it exists) and inspect"),
     ...setupLines(spec, true),
     `buildenv_status=0; buildenv_vic "$${DIR_VAR}/inspect-before-create.log" ${renderArgs(vicInspectArgs(spec))} || buildenv_status=$?`,
-    `if [ "$buildenv_status" -eq 0 ]; then`,
+    `if [ "$buildenv_status" -eq 0 ] || grep -q -F -e ${shellQuote(logLine("error", "No client IP address assigned"))} "$${DIR_VAR}/inspect-before-create.log"; then`,
     `  echo 'buildenv: VCH' ${name} 'already exists; not creating it again' >&2`,
     `elif buildenv_vch_absent "$${DIR_VAR}/inspect-before-create.log"; then`,
     `  echo 'buildenv: VCH' ${name} 'does not exist yet; creating it' >&2`,
