@@ -435,6 +435,20 @@ describe("vicMachine scripts (text)", () => {
     }
   });
 
+  it("renders exactly the reviewed create script for a VCH named with spaces and parentheses", () => {
+    // tests/fixtures/create-script-spaced-name.sh is the script, read line by line when it was
+    // committed: every name-bearing word single-quoted, the absent check on VIC's exact lines.
+    const spec = realisticSpec({
+      name: "build (dev) 1",
+      volumeStores: [{ datastore: "ds", path: "vch/build (dev) 1", label: "default" }],
+      clientNetwork: undefined,
+    });
+    const golden = fs.readFileSync(path.join(FIXTURES, "create-script-spaced-name.sh"), "utf8");
+    assert.strictEqual(createScript(spec), golden);
+    const check = childProcess.spawnSync("/bin/bash", ["-n"], { input: golden, encoding: "utf8" });
+    assert.strictEqual(check.status, 0, check.stderr);
+  });
+
   it("does not let a spec value that looks like the TLS path expand", () => {
     const script = createScript(realisticSpec({ publicNetwork: "$BUILDENV_TLS_DIR/x" }));
     assert.ok(script.includes("'--public-network=$BUILDENV_TLS_DIR/x'"));

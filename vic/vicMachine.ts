@@ -633,17 +633,7 @@ function functionLines(spec: VchSpec): string[] {
     `  set -e`,
     `  return "$status"`,
     `}`,
-    `buildenv_vic_ops() {`,
-    `  local log=$1; shift`,
-    `  set +e`,
-    // $1 is the vic-machine command line (our own rendering, no secret in it). The pty's own
-    // output (the prompt's echo) goes to /dev/null; vic-machine's stdout and stderr are fds 4
-    // and 3, the pipe into tee.
-    `  printf '%s\\n' "$buildenv_ops_password" | SHELL=/bin/bash script -q -e -c "$1 1>&4 2>&3 4>&- 3>&-" /dev/null 3>&1 4>&1 2>/dev/null >/dev/null | tee "$log" >&2`,
-    `  local status=\${PIPESTATUS[1]}`,
-    `  set -e`,
-    `  return "$status"`,
-    `}`,
+    ...(spec.opsUser !== undefined ? opsFunctionLines() : []),
     // inspect/delete/configure of a VCH that is not there (inspect.go:171-174, finder.go:135-139)
     `buildenv_vch_absent() {`,
     `  grep -q -F -e ${shellQuote(absentFailed)} "$1" && grep -q -F -e ${shellQuote(absentVm)} "$1"`,
@@ -671,6 +661,26 @@ function functionLines(spec: VchSpec): string[] {
 }
 
 /**
+ * `buildenv_vic_ops LOG COMMAND`: runs COMMAND (our own rendering of the vic-machine call, no
+ * secret in it) with the ops password typed into vic-machine's prompt through a
+ * pseudo-terminal on its stdin only (util-linux `script`), so its stdout and stderr stay pipes
+ * and its log format stays logrus's text form. The pty's own output (the prompt's echo) goes to
+ * /dev/null; vic-machine's stdout and stderr are fds 4 and 3, the pipe into tee.
+ */
+function opsFunctionLines(): string[] {
+  return [
+    `buildenv_vic_ops() {`,
+    `  local log=$1; shift`,
+    `  set +e`,
+    `  printf '%s\\n' "$buildenv_ops_password" | SHELL=/bin/bash script -q -e -c "$1 1>&4 2>&3 4>&- 3>&-" /dev/null 3>&1 4>&1 2>/dev/null >/dev/null | tee "$log" >&2`,
+    `  local status=\${PIPESTATUS[1]}`,
+    `  set -e`,
+    `  return "$status"`,
+    `}`,
+  ];
+}
+
+/**
  * Runs vic-machine with these args, through the ops password prompt when the spec has an ops
  * user; sets `buildenv_status` to its exit status.
  */
@@ -685,9 +695,11 @@ function runLine(spec: VchSpec, log: string, args: string[]): string {
 function header(spec: VchSpec, what: string): string[] {
   return [
     `# buildenv: ${what} VCH ${shellQuote(spec.name)} with vic-machine.`,
-    "# Secrets come only from the environment: vic-machine reads VIC_MACHINE_PASSWORD itself, the",
-    "# PEMs are written by the printf builtin into a private directory, and the ops password is",
-    "# typed into vic-machine's prompt.",
+    "# Secrets come only from the environment: vic-machine reads VIC_MACHINE_PASSWORD itself and",
+    "# the PEMs are written by the printf builtin into a private directory.",
+    ...(spec.opsUser !== undefined
+      ? ["# The ops password is typed into vic-machine's prompt, never put on its command line."]
+      : []),
   ];
 }
 
