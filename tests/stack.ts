@@ -62,10 +62,10 @@ export const VCH_SECRET_KEYS = ["buildenv:registryPassword", "vsphere:password"]
 export const VCH_ADDRESS = "vch-alice.build.example.com";
 
 /**
- * What `vic-machine inspect` prints (tests/fixtures/vic-inspect-running.log, taken from VIC's
+ * What `vic-machine inspect` prints (tests/fixtures/vic-inspect-running.txt, taken from VIC's
  * source), as the create script's stdout carries it.
  */
-export const INSPECT_STDOUT = readFixture("vic-inspect-running.log");
+export const INSPECT_STDOUT = readFixture("vic-inspect-running.txt");
 
 /** A tests/fixtures file without its `# ` header lines, which cite where it comes from. */
 export function readFixture(name: string): string {

@@ -470,32 +470,32 @@ function terminalLine(message: string): string {
 
 describe("parseDockerEndpoint", () => {
   it("reads the client address from vic-machine create output", () => {
-    assert.deepStrictEqual(parseDockerEndpoint(fixture("vic-create-success.log")), {
+    assert.deepStrictEqual(parseDockerEndpoint(fixture("vic-create-success.txt")), {
       address: "10.20.0.15",
       dockerHost: "tcp://10.20.0.15:2376",
     });
   });
 
   it("reads the client address, not the published-ports address, from inspect output", () => {
-    assert.deepStrictEqual(parseDockerEndpoint(fixture("vic-inspect-running.log")), {
+    assert.deepStrictEqual(parseDockerEndpoint(fixture("vic-inspect-running.txt")), {
       address: "10.20.0.15",
       dockerHost: "tcp://10.20.0.15:2376",
     });
   });
 
   it("takes the last endpoint when create and inspect output are concatenated", () => {
-    const moved = fixture("vic-inspect-running.log").replace(
+    const moved = fixture("vic-inspect-running.txt").replace(
       "DOCKER_HOST=10.20.0.15:2376",
       "DOCKER_HOST=10.20.0.99:2376",
     );
     assert.strictEqual(
-      parseDockerEndpoint(fixture("vic-create-success.log") + moved).address,
+      parseDockerEndpoint(fixture("vic-create-success.txt") + moved).address,
       "10.20.0.99",
     );
   });
 
   it("brackets an IPv6 address, which VIC prints without brackets", () => {
-    const v6 = fixture("vic-inspect-running.log").replace(
+    const v6 = fixture("vic-inspect-running.txt").replace(
       "DOCKER_HOST=10.20.0.15:2376",
       "DOCKER_HOST=fd00:20::15:2376",
     );
@@ -522,7 +522,7 @@ describe("parseDockerEndpoint", () => {
   });
 
   it("refuses a VCH created with --no-tlsverify", () => {
-    assert.throws(() => parseDockerEndpoint(fixture("vic-inspect-no-tlsverify.log")), {
+    assert.throws(() => parseDockerEndpoint(fixture("vic-inspect-no-tlsverify.txt")), {
       message:
         "The VCH at 10.20.0.15:2376 does not verify client certificates (no DOCKER_TLS_VERIFY=1; " +
         "it was created with --no-tlsverify or --no-tls). buildenv does not adopt it: delete it " +
@@ -531,7 +531,7 @@ describe("parseDockerEndpoint", () => {
   });
 
   it("throws a clear error when there is no endpoint", () => {
-    assert.throws(() => parseDockerEndpoint(fixture("vic-inspect-not-found.log")), {
+    assert.throws(() => parseDockerEndpoint(fixture("vic-inspect-not-found.txt")), {
       message:
         'No Docker endpoint in vic-machine output: expected a "DOCKER_HOST=<address>:2376" line ' +
         'under "Docker environment variables:"',
@@ -539,7 +539,7 @@ describe("parseDockerEndpoint", () => {
   });
 
   it("refuses an endpoint on the plain port", () => {
-    const plain = fixture("vic-inspect-running.log").replace(":2376 COMPOSE", ":2375 COMPOSE");
+    const plain = fixture("vic-inspect-running.txt").replace(":2376 COMPOSE", ":2375 COMPOSE");
     assert.throws(() => parseDockerEndpoint(plain), {
       message:
         "VCH Docker endpoint 10.20.0.15:2375 is not the TLS port 2376: the VCH serves the Docker API without TLS",
@@ -604,10 +604,10 @@ case $1 in
       echo 'time="2018-10-15T08:58:40-07:00" level=error msg="vic-machine-linux inspect failed: inspect failed\\n" '
       exit 1
     fi
-    if [ ! -e "$FAKE_VIC_STATE" ]; then out vic-inspect-not-found.log; exit 1; fi
+    if [ ! -e "$FAKE_VIC_STATE" ]; then out vic-inspect-not-found.txt; exit 1; fi
     n=$(cat "$FAKE_VIC_STATE"); n=\${n:-0}
-    if [ "$n" -gt 0 ]; then echo $((n - 1)) > "$FAKE_VIC_STATE"; out vic-inspect-no-client-ip.log; exit 1; fi
-    out \${FAKE_VIC_INSPECT:-vic-inspect-running.log}
+    if [ "$n" -gt 0 ]; then echo $((n - 1)) > "$FAKE_VIC_STATE"; out vic-inspect-no-client-ip.txt; exit 1; fi
+    out \${FAKE_VIC_INSPECT:-vic-inspect-running.txt}
     ;;
   create)
     case \${FAKE_VIC_CREATE:-ok} in
@@ -615,23 +615,23 @@ case $1 in
       term) kill -TERM "$PPID" ;;
     esac
     echo "\${FAKE_VIC_NO_IP:-0}" > "$FAKE_VIC_STATE"
-    out vic-create-success.log
+    out vic-create-success.txt
     ;;
   configure)
     case \${FAKE_VIC_CONFIGURE:-ok} in
-      upgrade) out vic-configure-upgrade-needed.log; exit 1 ;;
-      store) out vic-configure-volume-store-changed.log; exit 1 ;;
+      upgrade) out vic-configure-upgrade-needed.txt; exit 1 ;;
+      store) out vic-configure-volume-store-changed.txt; exit 1 ;;
     esac
-    out vic-configure-success.log
+    out vic-configure-success.txt
     ;;
   delete)
-    if [ ! -e "$FAKE_VIC_STATE" ]; then out vic-delete-not-found.log; exit 1; fi
+    if [ ! -e "$FAKE_VIC_STATE" ]; then out vic-delete-not-found.txt; exit 1; fi
     case \${FAKE_VIC_DELETE:-ok} in
-      running) out vic-delete-powered-on.log; exit 1 ;;
-      version) out vic-delete-version-mismatch.log; exit 1 ;;
+      running) out vic-delete-powered-on.txt; exit 1 ;;
+      version) out vic-delete-version-mismatch.txt; exit 1 ;;
     esac
     rm -f -- "$FAKE_VIC_STATE"
-    out vic-delete-success.log
+    out vic-delete-success.txt
     ;;
 esac
 `;
@@ -807,12 +807,12 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
     assert.deepStrictEqual(result.calls[2].args, vicInspectArgs(spec));
 
     // Only the final inspect reaches stdout, so it parses to exactly one endpoint.
-    assert.strictEqual(result.stdout, fixture("vic-inspect-running.log"));
+    assert.strictEqual(result.stdout, fixture("vic-inspect-running.txt"));
     assert.strictEqual(parseDockerEndpoint(result.stdout).dockerHost, "tcp://10.20.0.15:2376");
     assert.ok(
       result.stderr.includes("buildenv: VCH buildenv-dev does not exist yet; creating it\n"),
     );
-    assert.ok(result.stderr.includes(fixture("vic-create-success.log")));
+    assert.ok(result.stderr.includes(fixture("vic-create-success.txt")));
 
     assert.strictEqual(fs.existsSync(dir), false);
     assert.deepStrictEqual(fs.readdirSync(tmpDir), []);
@@ -824,14 +824,14 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
       name: "build (dev) 1",
       volumeStores: [{ datastore: "ds", path: "vch/build (dev) 1", label: "default" }],
     });
-    const notFound = fixture("vic-inspect-not-found.log").replace(/buildenv-dev/g, "build (dev) 1");
+    const notFound = fixture("vic-inspect-not-found.txt").replace(/buildenv-dev/g, "build (dev) 1");
     fs.writeFileSync(path.join(root, "nf.log"), notFound);
     // The fake answers with the not-found fixture for this name.
     fs.mkdirSync(path.join(root, "fx"));
     for (const file of fs.readdirSync(FIXTURES)) {
       fs.copyFileSync(path.join(FIXTURES, file), path.join(root, "fx", file));
     }
-    fs.writeFileSync(path.join(root, "fx", "vic-inspect-not-found.log"), notFound);
+    fs.writeFileSync(path.join(root, "fx", "vic-inspect-not-found.txt"), notFound);
     const result = run(createScript(spec), { FAKE_VIC_FIXTURES: path.join(root, "fx") });
 
     assert.strictEqual(result.status, 0, result.stderr);
@@ -848,7 +848,7 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
 
   it("does not take a not-found message about another VCH, or a bare ' not found', for absence", () => {
     for (const notFound of [
-      fixture("vic-inspect-not-found.log").replace(/buildenv-dev/g, "buildenv-dev2"),
+      fixture("vic-inspect-not-found.txt").replace(/buildenv-dev/g, "buildenv-dev2"),
       'time="2018-10-15T08:58:40-07:00" level=error msg="Inspect cannot continue - target validation failed: datacenter \'dc1\' not found" \n',
     ]) {
       fs.rmSync(path.join(root, "fx"), { recursive: true, force: true });
@@ -856,7 +856,7 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
       for (const file of fs.readdirSync(FIXTURES)) {
         fs.copyFileSync(path.join(FIXTURES, file), path.join(root, "fx", file));
       }
-      fs.writeFileSync(path.join(root, "fx", "vic-inspect-not-found.log"), notFound);
+      fs.writeFileSync(path.join(root, "fx", "vic-inspect-not-found.txt"), notFound);
       fs.rmSync(record, { force: true });
       const result = run(createScript(realisticSpec()), {
         FAKE_VIC_FIXTURES: path.join(root, "fx"),
@@ -878,7 +878,7 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
       result.calls.map((call) => call.command),
       ["inspect", "inspect"],
     );
-    assert.strictEqual(result.stdout, fixture("vic-inspect-running.log"));
+    assert.strictEqual(result.stdout, fixture("vic-inspect-running.txt"));
     assert.ok(
       result.stderr.includes("buildenv: VCH buildenv-dev already exists; not creating it again\n"),
     );
@@ -895,7 +895,7 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
       result.calls.map((call) => call.command),
       ["inspect", "create", "inspect", "inspect", "inspect"],
     );
-    assert.strictEqual(result.stdout, fixture("vic-inspect-running.log"));
+    assert.strictEqual(result.stdout, fixture("vic-inspect-running.txt"));
     assert.strictEqual(
       result.stderr.split("\n").filter((l) => l.includes("has no client-network address yet"))
         .length,
@@ -913,7 +913,7 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
       result.calls.map((call) => call.command),
       ["inspect", "inspect", "inspect"],
     );
-    assert.strictEqual(result.stdout, fixture("vic-inspect-running.log"));
+    assert.strictEqual(result.stdout, fixture("vic-inspect-running.txt"));
   });
 
   it("gives up on a missing client address after the wait", () => {
@@ -970,7 +970,7 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
       },
     ]);
     // vic-machine's own output still reaches the log, in the pipe (logrus text) form.
-    assert.ok(result.stderr.includes(fixture("vic-create-success.log")));
+    assert.ok(result.stderr.includes(fixture("vic-create-success.txt")));
     assertNoSecrets(result);
   });
 
@@ -1063,8 +1063,8 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
     assert.deepStrictEqual(configure.args, expectedArgs(vicConfigureArgs(spec), configure.cwd));
     assert.deepStrictEqual(configure.files, TLS_FILES(configure.cwd));
     assert.strictEqual(configure.secretEnv, "BUILDENV_TLS_DIR");
-    assert.strictEqual(result.stdout, fixture("vic-inspect-running.log"));
-    assert.ok(result.stderr.includes(fixture("vic-configure-success.log")));
+    assert.strictEqual(result.stdout, fixture("vic-inspect-running.txt"));
+    assert.ok(result.stderr.includes(fixture("vic-configure-success.txt")));
     assertNoSecrets(result);
   });
 
@@ -1114,7 +1114,7 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
     );
     assert.strictEqual(result.calls[0].files.length, 0);
     assert.strictEqual(fs.existsSync(state), false);
-    assert.ok(result.stderr.includes(fixture("vic-delete-success.log")));
+    assert.ok(result.stderr.includes(fixture("vic-delete-success.txt")));
     assertNoSecrets(result);
   });
 
