@@ -1068,6 +1068,37 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
     assertNoSecrets(result);
   });
 
+  it("makes the VCH again when configure finds it gone", () => {
+    const spec = realisticSpec();
+    // vic-configure-*: configure.go:412-415 logs the same not-found lines as inspect.
+    fs.mkdirSync(path.join(root, "fx"));
+    for (const file of fs.readdirSync(FIXTURES)) {
+      fs.copyFileSync(path.join(FIXTURES, file), path.join(root, "fx", file));
+    }
+    fs.writeFileSync(
+      path.join(root, "fx", "vic-configure-success.txt"),
+      fixture("vic-inspect-not-found.txt")
+        .replace("### Inspecting VCH ####", "### Configuring VCH ####")
+        .replace(/inspect failed/g, "configure failed"),
+    );
+    const fake = fs
+      .readFileSync(path.join(binDir, "vic-machine-linux"), "utf8")
+      .replace(
+        "    out vic-configure-success.txt\n",
+        "    out vic-configure-success.txt; exit 1\n",
+      );
+    fs.writeFileSync(path.join(binDir, "vic-machine-linux"), fake);
+    const result = run(updateScript(spec), { FAKE_VIC_FIXTURES: path.join(root, "fx") });
+
+    assert.strictEqual(result.status, 0, result.stderr);
+    assert.deepStrictEqual(
+      result.calls.map((call) => call.command),
+      ["configure", "create", "inspect"],
+    );
+    assert.ok(result.stderr.includes("buildenv: VCH buildenv-dev does not exist; creating it\n"));
+    assert.strictEqual(result.stdout, fixture("vic-inspect-running.txt"));
+  });
+
   it("says a VCH must be upgraded before configure can change it", () => {
     fs.writeFileSync(state, "0");
     const result = run(updateScript(realisticSpec()), { FAKE_VIC_CONFIGURE: "upgrade" });

@@ -778,7 +778,12 @@ export function updateScript(spec: VchSpec): string {
     ...header(spec, "configure in place and inspect"),
     ...setupLines(spec, true),
     runLine(spec, "configure.log", vicConfigureArgs(spec)),
-    `if [ "$buildenv_status" -ne 0 ]; then`,
+    `if [ "$buildenv_status" -ne 0 ] && buildenv_vch_absent ${log}; then`,
+    // Gone behind Pulumi's back (deleted in vSphere): make it again rather than fail.
+    `  echo 'buildenv: VCH' ${name} 'does not exist; creating it' >&2`,
+    `  ${runLine(spec, "create.log", vicCreateArgs(spec))}`,
+    `  if [ "$buildenv_status" -ne 0 ]; then exit "$buildenv_status"; fi`,
+    `elif [ "$buildenv_status" -ne 0 ]; then`,
     `  if grep -q -F -e ${shellQuote(upgrade)} ${log}; then`,
     `    echo 'buildenv: VCH' ${name} 'was made by an older VIC and needs "vic-machine upgrade" before it can be configured: run' ${shellQuote(spec.vicMachine ?? DEFAULT_VIC_MACHINE)} 'upgrade with the same --target, --thumbprint, --name and --compute-resource, then run pulumi up again' >&2`,
     `  elif grep -q -F -e ${shellQuote(storeChange)} -e ${shellQuote(storeMissing)} ${log}; then`,
