@@ -20,21 +20,16 @@ import {
   vicDeleteArgs,
   vicInspectArgs,
 } from "../vic/vicMachine";
+import { readFixture } from "./stack";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 
 /**
- * vic-machine's output as it reaches a pipe, one file per case. Every fixture opens with `# `
- * lines naming the vmware/vic v1.5.6 source (file:line) each line of it comes from; those
- * lines are not output and are dropped here and by the fake vic-machine.
+ * vic-machine's output as it reaches a pipe, one file per case (tests/fixtures/vic-*.txt). Every
+ * fixture opens with `# ` lines naming the vmware/vic v1.5.6 source (file:line) each line of it
+ * comes from; readFixture and the fake vic-machine drop them.
  */
-function fixture(name: string): string {
-  return fs
-    .readFileSync(path.join(FIXTURES, name), "utf8")
-    .split("\n")
-    .filter((line) => !line.startsWith("# "))
-    .join("\n");
-}
+const fixture = readFixture;
 
 const THUMBPRINT = "3F:9A:5C:11:08:B2:7E:4D:90:AA:61:0C:D3:2F:88:19:E4:76:05:BB";
 
@@ -749,6 +744,18 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
     }
   }
 
+  /** A copy of the fixtures with some files replaced; returns its directory for the fake. */
+  function fixturesWith(replaced: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(root, "fx-"));
+    for (const file of fs.readdirSync(FIXTURES)) {
+      fs.copyFileSync(path.join(FIXTURES, file), path.join(dir, file));
+    }
+    for (const [file, text] of Object.entries(replaced)) {
+      fs.writeFileSync(path.join(dir, file), text);
+    }
+    return dir;
+  }
+
   function expectedArgs(args: string[], dir: string): string[] {
     return args.map((arg) => arg.replace("$BUILDENV_TLS_DIR", dir));
   }
@@ -825,14 +832,10 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
       volumeStores: [{ datastore: "ds", path: "vch/build (dev) 1", label: "default" }],
     });
     const notFound = fixture("vic-inspect-not-found.txt").replace(/buildenv-dev/g, "build (dev) 1");
-    fs.writeFileSync(path.join(root, "nf.log"), notFound);
     // The fake answers with the not-found fixture for this name.
-    fs.mkdirSync(path.join(root, "fx"));
-    for (const file of fs.readdirSync(FIXTURES)) {
-      fs.copyFileSync(path.join(FIXTURES, file), path.join(root, "fx", file));
-    }
-    fs.writeFileSync(path.join(root, "fx", "vic-inspect-not-found.txt"), notFound);
-    const result = run(createScript(spec), { FAKE_VIC_FIXTURES: path.join(root, "fx") });
+    const result = run(createScript(spec), {
+      FAKE_VIC_FIXTURES: fixturesWith({ "vic-inspect-not-found.txt": notFound }),
+    });
 
     assert.strictEqual(result.status, 0, result.stderr);
     assert.deepStrictEqual(
@@ -851,15 +854,9 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
       fixture("vic-inspect-not-found.txt").replace(/buildenv-dev/g, "buildenv-dev2"),
       'time="2018-10-15T08:58:40-07:00" level=error msg="Inspect cannot continue - target validation failed: datacenter \'dc1\' not found" \n',
     ]) {
-      fs.rmSync(path.join(root, "fx"), { recursive: true, force: true });
-      fs.mkdirSync(path.join(root, "fx"));
-      for (const file of fs.readdirSync(FIXTURES)) {
-        fs.copyFileSync(path.join(FIXTURES, file), path.join(root, "fx", file));
-      }
-      fs.writeFileSync(path.join(root, "fx", "vic-inspect-not-found.txt"), notFound);
       fs.rmSync(record, { force: true });
       const result = run(createScript(realisticSpec()), {
-        FAKE_VIC_FIXTURES: path.join(root, "fx"),
+        FAKE_VIC_FIXTURES: fixturesWith({ "vic-inspect-not-found.txt": notFound }),
       });
       assert.strictEqual(result.status, 1);
       assert.deepStrictEqual(
@@ -1071,16 +1068,11 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
   it("makes the VCH again when configure finds it gone", () => {
     const spec = realisticSpec();
     // vic-configure-*: configure.go:412-415 logs the same not-found lines as inspect.
-    fs.mkdirSync(path.join(root, "fx"));
-    for (const file of fs.readdirSync(FIXTURES)) {
-      fs.copyFileSync(path.join(FIXTURES, file), path.join(root, "fx", file));
-    }
-    fs.writeFileSync(
-      path.join(root, "fx", "vic-configure-success.txt"),
-      fixture("vic-inspect-not-found.txt")
+    const fixtures = fixturesWith({
+      "vic-configure-success.txt": fixture("vic-inspect-not-found.txt")
         .replace("### Inspecting VCH ####", "### Configuring VCH ####")
         .replace(/inspect failed/g, "configure failed"),
-    );
+    });
     const fake = fs
       .readFileSync(path.join(binDir, "vic-machine-linux"), "utf8")
       .replace(
@@ -1088,7 +1080,7 @@ describe("vicMachine scripts (run by bash against a fake vic-machine)", () => {
         "    out vic-configure-success.txt; exit 1\n",
       );
     fs.writeFileSync(path.join(binDir, "vic-machine-linux"), fake);
-    const result = run(updateScript(spec), { FAKE_VIC_FIXTURES: path.join(root, "fx") });
+    const result = run(updateScript(spec), { FAKE_VIC_FIXTURES: fixtures });
 
     assert.strictEqual(result.status, 0, result.stderr);
     assert.deepStrictEqual(
