@@ -12,7 +12,8 @@ import { VchSpec } from "./vicMachine";
  * `<cluster>/Resources/<name>` there with the class's limits, reservations and shares
  * (lib/install/management/create.go:57-61, resource_pool.go:33-62), a sibling of every other
  * VCH's pool, so shares compare VCHs with each other under contention. buildenv makes no pool
- * of its own: one around VIC's would nest two pools (VIC reuses no parent's settings).
+ * of its own: one around VIC's would nest two pools, the outer one's settings diluting the
+ * class.
  */
 export function computeResourcePath(cluster: string): string {
   return cluster;
