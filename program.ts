@@ -122,6 +122,10 @@ export function buildEnvironment(
     computeClass: config.computeClass,
     volumesDisposable: volumeKeys.every((v) => !config.volumes[v].keep),
     ...(access?.hostLogin ? { registryAuth: access.hostLogin } : {}),
+    // A VCH pulls from a registry with a private CA only when told of it (--registry-ca).
+    ...(config.registry?.ca && config.host.kind === "vch"
+      ? { registryCa: config.registry.ca }
+      : {}),
     ...(ci ? { extraClients: ["ci"] } : {}),
   });
 

@@ -62,6 +62,7 @@ export const CONFIG_KEYS = [
   "registryPassword",
   "github",
   "contact",
+  "opsPassword",
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -70,7 +71,10 @@ export type ConfigKey = (typeof CONFIG_KEYS)[number];
  * and refused when stored in plain text. Every other key is read as plain text and ends up in
  * resource inputs, names, command lines or CI variables, so it is refused when marked secret.
  */
-export const SECRET_CONFIG_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>(["registryPassword"]);
+export const SECRET_CONFIG_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
+  "registryPassword",
+  "opsPassword",
+]);
 
 /**
  * Keys of other namespaces the program reads as plain text, with where each one goes; a value
@@ -265,7 +269,11 @@ export function loadConfig(now: Date = new Date()): BuildenvConfig {
         user: vsphere.get("user"),
         allowUnverifiedSsl: vsphere.get("allowUnverifiedSsl"),
       },
-      secrets: { registryPassword: buildenv.getSecret("registryPassword"), vspherePassword },
+      secrets: {
+        registryPassword: buildenv.getSecret("registryPassword"),
+        vspherePassword,
+        opsPassword: buildenv.getSecret("opsPassword"),
+      },
       pathKind: (relative) => pathKind(path.join(root, relative)),
       realPath: (relative) => realPathIn(root, relative),
       nonUtf8Name: (relative) => firstNonUtf8NameIn(root, relative),

@@ -16,7 +16,12 @@ export interface ParseContext {
   /** The vSphere provider's config (`vsphere:*`), plain values only. */
   vsphere: { vsphereServer?: string; user?: string; allowUnverifiedSsl?: string };
   /** Secrets, already wrapped as secret outputs; only their presence is validated. */
-  secrets: { registryPassword?: pulumi.Output<string>; vspherePassword?: pulumi.Output<string> };
+  secrets: {
+    registryPassword?: pulumi.Output<string>;
+    vspherePassword?: pulumi.Output<string>;
+    /** `buildenv:opsPassword`, the password of `buildenv:host.opsUser`. */
+    opsPassword?: pulumi.Output<string>;
+  };
   /** What is at a project-relative path: "file", "dir" or undefined. */
   pathKind(relative: string): "file" | "dir" | undefined;
   /**

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ComputeClass } from "../compute/config";
 import { VolumeConfig } from "../volumes/config";
 import { HostConfig } from "./config";
-import { VolumeHost } from "../volumes/buildVolume";
+import { VolumeHost, vicCapacityMiB } from "../volumes/buildVolume";
 import { VirtualContainerHost } from "../vic/virtualContainerHost";
 
 /**
@@ -36,6 +36,11 @@ export interface ContainerHostArgs {
    * the local engine, which has no TLS. Default: none.
    */
   extraClients?: string[];
+  /**
+   * PEM of the registry's private CA, given to a VCH as `--registry-ca`. Ignored for the local
+   * engine. Default: none.
+   */
+  registryCa?: pulumi.Input<string>;
 }
 
 /**
@@ -80,6 +85,7 @@ export class ContainerHost extends pulumi.ComponentResource implements VolumeHos
           computeClass: args.computeClass,
           volumesDisposable: args.volumesDisposable ?? false,
           clients: ["developer", ...(args.extraClients ?? [])],
+          ...(args.registryCa !== undefined ? { registryCa: args.registryCa } : {}),
         },
         { parent: this },
       );
@@ -111,7 +117,7 @@ export class ContainerHost extends pulumi.ComponentResource implements VolumeHos
         `volume store ${JSON.stringify(volume.store)} is not one of the VCH's stores`,
       );
     }
-    // VIC reads Capacity as decimal MB when no unit is given.
-    return { Capacity: String(volume.capacityMB), VolumeStore: volume.store };
+    // VIC reads a bare Capacity as MiB (storage_proxy.go:650-687, storage_handlers.go:445-452).
+    return { Capacity: String(vicCapacityMiB(volume.capacityMB)), VolumeStore: volume.store };
   }
 }

@@ -15,6 +15,7 @@
 // fails type-checking without skipLibCheck; the `policy` module declares the whole public API.
 import * as policy from "@pulumi/policy/policy";
 import * as expiry from "../lifecycle/expiry";
+import { storeFolderProblem } from "../vic/vicMachine";
 
 export const VOLUME_TYPE = "docker:index/volume:Volume";
 export const CONTAINER_TYPE = "docker:index/container:Container";
@@ -141,13 +142,15 @@ export function volumeLabels(props: Props): Map<string, string> {
 
 const WHOLE_MB = /^[1-9]\d*$/;
 
-/** A volume's capacity in MB, or why it cannot be read. */
-export type CapacityReading = { mb: number } | { problem: string };
+/** A volume's capacity in decimal MB and as it is written, or why it cannot be read. */
+export type CapacityReading = { mb: number; shown: string } | { problem: string };
 
 /**
  * Reads a volume's capacity: from `driverOpts.Capacity` (what the vSphere volume driver acts on)
  * when that option is present, else from the `buildenv.capacity-mb` label. Only a whole, positive
- * number of MB written as plain decimal digits is readable; units such as `2GB` are not.
+ * number written as plain decimal digits is readable; units such as `2GB` are not. The driver
+ * option is MiB (VIC makes a bare number N into an N×1024 KB disk: storage_proxy.go:650-687,
+ * storage_handlers.go:445-452); the label is decimal MB, as the quotas are.
  */
 export function volumeCapacityMb(props: Props): CapacityReading {
   const driverOpts = props.driverOpts;
@@ -158,10 +161,16 @@ export function volumeCapacityMb(props: Props): CapacityReading {
   if (raw === undefined) {
     return { problem: `neither driverOpts.Capacity nor label "${LABEL.capacityMb}" is set` };
   }
+  const fromDriver = source === "driverOpts.Capacity";
+  const unit = fromDriver ? "MiB" : "MB";
   if (typeof raw !== "string" || !WHOLE_MB.test(raw) || !Number.isSafeInteger(Number(raw))) {
-    return { problem: `${source} is ${JSON.stringify(raw)}, not a whole number of MB` };
+    return { problem: `${source} is ${JSON.stringify(raw)}, not a whole number of ${unit}` };
   }
-  return { mb: Number(raw) };
+  if (!fromDriver) {
+    return { mb: Number(raw), shown: `${raw} MB` };
+  }
+  const mb = (Number(raw) * 2 ** 20) / 1e6;
+  return { mb, shown: `${raw} MiB (${Math.round(mb * 100) / 100} MB)` };
 }
 
 /** The quota in MB for each priority: the configured value where given, else the default. */
@@ -196,7 +205,7 @@ export const volumeOwnershipLabelsPolicy: policy.ResourceValidationPolicy = {
 export const volumeCapacityQuotaPolicy: policy.ResourceValidationPolicy = {
   name: "buildenv-volume-capacity-quota",
   description:
-    "Every Docker volume has a readable capacity (driverOpts.Capacity, else the " +
+    "Every Docker volume has a readable capacity (driverOpts.Capacity in MiB, else the " +
     `"${LABEL.capacityMb}" label) within the per-volume quota of its "${LABEL.priority}".`,
   enforcementLevel: "mandatory",
   configSchema: {
@@ -239,7 +248,7 @@ export const volumeCapacityQuotaPolicy: policy.ResourceValidationPolicy = {
     const quota = quotaMb(args.getConfig<VolumeQuotaConfig>())[priority];
     if (capacity.mb > quota) {
       reportViolation(
-        `Volume capacity ${capacity.mb} MB exceeds the ${priority}-priority quota of ${quota} MB.`,
+        `Volume capacity ${capacity.shown} exceeds the ${priority}-priority quota of ${quota} MB.`,
       );
     }
   }),
@@ -297,6 +306,89 @@ export const vchTlsPolicy: policy.ResourceValidationPolicy = {
       reportViolation(
         "VCH create script passes --force, which re-installs over an existing VCH and ignores warnings.",
       );
+    }
+  }),
+};
+
+/**
+ * The words of a shell script as the shell splits them, with quotes removed (`'...'`, `"..."`
+ * with backslash escapes, and bare text, concatenated within a word). Expansions are left as
+ * written; comments and line continuations are dropped.
+ */
+export function shellWords(script: string): string[] {
+  const words: string[] = [];
+  const text = script.replace(/\\\n/g, " ").replace(/(^|\s)#[^\n]*/g, "$1");
+  const word = /(?:'[^']*'|"(?:[^"\\]|\\.)*"|\\.|[^\s'"\\])+/g;
+  for (const match of text.matchAll(word)) {
+    const parts = match[0].match(/'[^']*'|"(?:[^"\\]|\\.)*"|\\.|[^'"\\]+/g) ?? [];
+    words.push(
+      parts
+        .map((part) =>
+          part.startsWith("'")
+            ? part.slice(1, -1)
+            : part.startsWith('"')
+              ? part.slice(1, -1).replace(/\\(.)/g, "$1")
+              : part.startsWith("\\")
+                ? part.slice(1)
+                : part,
+        )
+        .join(""),
+    );
+  }
+  return words;
+}
+
+/** The values given to `--<flag>` in a script, as `--flag=value` or `--flag value`. */
+export function flagValues(script: string, flag: string): string[] {
+  const words = shellWords(script);
+  const values: string[] = [];
+  words.forEach((w, i) => {
+    if (w.startsWith(`--${flag}=`)) values.push(w.slice(flag.length + 3));
+    else if (w === `--${flag}` && i + 1 < words.length) values.push(words[i + 1]);
+  });
+  return values;
+}
+
+/**
+ * (3b) Every volume store of a VCH is a folder of its own, `[<folder>/]vch/<VCH name>`: VIC
+ * keeps all volumes directly under `<store>/volumes/` with nothing per VCH in the path, and
+ * `vic-machine delete --force` deletes the whole store folder (store_files.go:321-394), so a
+ * folder shared with, or containing, another VCH's store loses that VCH's volumes.
+ */
+export const vchVolumeStoreFolderPolicy: policy.ResourceValidationPolicy = {
+  name: "buildenv-vch-own-volume-store",
+  description:
+    "Every --volume-store of a VCH create script is a datastore folder of that VCH alone, " +
+    "<folder>/vch/<VCH name>, so deleting one VCH with --force cannot delete another's volumes.",
+  enforcementLevel: "mandatory",
+  validateResource: validateTypes([COMMAND_TYPE], (props, args, reportViolation) => {
+    const create = props["create"];
+    if (typeof create !== "string" || !VIC_MACHINE.test(create)) {
+      args.notApplicable("Policy only applies to commands that run vic-machine");
+    }
+    const script = create as string;
+    const stores = [...new Set(flagValues(script, "volume-store"))];
+    const names = [...new Set(flagValues(script, "name"))];
+    if (stores.length === 0) {
+      return;
+    }
+    if (names.length !== 1) {
+      reportViolation(
+        `VCH create script names ${names.length} VCHs (--name); expected exactly one, to check its volume stores against.`,
+      );
+      return;
+    }
+    for (const store of stores) {
+      const colon = store.lastIndexOf(":");
+      const location = colon < 0 ? store : store.slice(0, colon);
+      const slash = location.indexOf("/");
+      const folder = slash < 0 ? "" : location.slice(slash + 1);
+      const problem = storeFolderProblem(folder, names[0]);
+      if (problem) {
+        reportViolation(
+          `VCH "${names[0]}" volume store "${store}": folder "${folder}" ${problem}.`,
+        );
+      }
     }
   }),
 };
@@ -565,6 +657,7 @@ export function makePolicies(now: () => Date = () => new Date()): policy.Policie
     volumeOwnershipLabelsPolicy,
     volumeCapacityQuotaPolicy,
     vchTlsPolicy,
+    vchVolumeStoreFolderPolicy,
     githubSecretValuePolicy,
     githubOrganizationSecretPolicy,
     containerMemoryLimitPolicy,

@@ -39,6 +39,10 @@ function sharedHarbor(registry: Record<string, unknown> = {}): Record<string, un
   });
   delete config["buildenv:expiresAt"];
   delete config["buildenv:registryPassword"];
+  // The platform's VCH is buildenv-platform, and its volume stores are folders of its own.
+  config["buildenv:host"] = JSON.parse(
+    JSON.stringify(config["buildenv:host"]).replace(/buildenv-alice/g, "buildenv-platform"),
+  );
   return config;
 }
 

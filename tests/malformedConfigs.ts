@@ -100,18 +100,22 @@ export const MALFORMED: [string, Record<string, unknown>, string?][] = [
   ["no volume stores", vchHost({ volumeStores: [] })],
   [
     "no default volume store",
-    vchHost({ volumeStores: [{ datastore: "ds1", path: "volumes", label: "fast" }] }),
+    vchHost({ volumeStores: [{ datastore: "ds1", path: "vch/buildenv-alice", label: "fast" }] }),
   ],
   [
     "volume store label with a space",
-    vchHost({ volumeStores: [{ datastore: "ds1", path: "volumes", label: "my store" }] }),
+    vchHost({
+      volumeStores: [{ datastore: "ds1", path: "vch/buildenv-alice", label: "my store" }],
+    }),
   ],
   ["cname not a DNS name", vchHost({ cname: "not a name!" })],
   ["image store with a character vic-machine refuses", vchHost({ imageStore: "ds$1/images" })],
   ["network name over two lines", vchHost({ bridgeNetwork: "bridge\nnet" })],
   [
     "volume store datastore with a character vic-machine refuses",
-    vchHost({ volumeStores: [{ datastore: "ds#1", path: "volumes", label: "default" }] }),
+    vchHost({
+      volumeStores: [{ datastore: "ds#1", path: "vch/buildenv-alice", label: "default" }],
+    }),
   ],
   ["IP SAN not an address", vchHost({ ipAddresses: ["10.0.0.300"] })],
   ["VCH without vSphere password", without(vch(), "vsphere:password")],
@@ -314,7 +318,7 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
   ],
   "VCH host without datacenter": ["buildenv:host.datacenter: is required (a string)"],
   "unknown key in VCH host": [
-    'buildenv:host: unknown key "folder"; allowed: kind, datacenter, cluster, imageStore, volumeStores, bridgeNetwork, publicNetwork, clientNetwork, thumbprint, vicMachine, name, cname, ipAddresses',
+    'buildenv:host: unknown key "folder"; allowed: kind, datacenter, cluster, imageStore, volumeStores, bridgeNetwork, publicNetwork, clientNetwork, clientNetworkIp, clientNetworkGateway, dnsServers, opsUser, timeout, thumbprint, vicMachine, name, cname, ipAddresses',
   ],
   "malformed thumbprint": [
     "buildenv:host.thumbprint: \"AB:CD\" is not a SHA-1 thumbprint; use 20 hex pairs separated by ':'",
@@ -517,7 +521,7 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
     "buildenv:registry.ca: is not one PEM certificate (found 2 BEGIN CERTIFICATE blocks); give the CA certificate that signed the registry's certificate",
   ],
   "misspelt key": [
-    "buildenv:prority: unknown key; allowed: buildenv:owner, buildenv:priority, buildenv:computeClasses, buildenv:expiresAt, buildenv:shared, buildenv:host, buildenv:volumes, buildenv:buildImage, buildenv:registry, buildenv:registryPassword, buildenv:github, buildenv:contact",
+    "buildenv:prority: unknown key; allowed: buildenv:owner, buildenv:priority, buildenv:computeClasses, buildenv:expiresAt, buildenv:shared, buildenv:host, buildenv:volumes, buildenv:buildImage, buildenv:registry, buildenv:registryPassword, buildenv:github, buildenv:contact, buildenv:opsPassword",
   ],
   "contact not a GitHub handle": [
     "buildenv:contact: \"@alice\" is not valid; use the owner's GitHub handle without '@': 1-39 letters, digits and single '-', not starting or ending with '-'",

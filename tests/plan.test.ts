@@ -258,20 +258,15 @@ describe("plans of a second pulumi up (tests/plan.ts)", function () {
   });
 
   describe("a priority change", () => {
-    it("on a VCH: the resource pool is resized and the VCH re-created with the new limits; volumes stay", async () => {
+    it("on a VCH: vic-machine configure changes the limits in place; nothing is replaced", async () => {
       const prior = await evaluate(CI_STACK);
       const next = await evaluate({ ...CI_STACK, "buildenv:priority": "low" });
       const p = plan(prior, next);
+      // The limits are in the create and update scripts, not in triggers: an in-place update,
+      // which runs the update script (vic-machine configure).
       assert.deepStrictEqual(changes(p), {
-        "command:local:Command::buildenv-dev-vch": "replace (triggers; also create)",
-        "vsphere:index/resourcePool:ResourcePool::buildenv-dev-pool":
-          "update (cpuLimit, cpuReservation, cpuShareLevel, memoryLimit, memoryReservation, memoryShareLevel)",
+        "command:local:Command::buildenv-dev-vch": "update (create, update)",
       });
-      // vic-machine cannot create a second VCH of the same name: the old one goes first.
-      assert.strictEqual(
-        p.get("command:local:Command::buildenv-dev-vch")?.deleteBeforeReplace,
-        true,
-      );
     });
 
     it("on the local engine: no resource changes (only the exported docker run line)", async () => {

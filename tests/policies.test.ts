@@ -144,17 +144,18 @@ function withoutLabel(labels: Labels, name: string): Labels {
 const VCH_CREATE = [
   "set -eu",
   'vic-machine-linux create --target "$VIC_TARGET" --name buildenv-alice \\',
-  "  --tls-cname vch.example.org --volume-store 'vsanDatastore/volumes:default'",
+  "  --tls-cname vch.example.org --volume-store 'vsanDatastore/buildenv/vch/buildenv-alice:default'",
 ].join("\n");
 const VCH_DELETE = 'vic-machine-linux delete --target "$VIC_TARGET" --name buildenv-alice --force';
 
 describe("policy pack", () => {
-  it("ships ten uniquely named mandatory policies, in the same order with any clock", () => {
+  it("ships eleven uniquely named mandatory policies, in the same order with any clock", () => {
     const names = buildenv.policies.map((p) => p.name);
     assert.deepStrictEqual(names, [
       "buildenv-volume-ownership-labels",
       "buildenv-volume-capacity-quota",
       "buildenv-vch-tls-required",
+      "buildenv-vch-own-volume-store",
       "buildenv-github-secret-value",
       "buildenv-no-github-organization-secrets",
       "buildenv-container-memory-limit",
@@ -222,13 +223,28 @@ describe("volume capacity quota policy", () => {
     assert.deepStrictEqual(check(volume(atQuota)), []);
   });
 
-  it("reads driverOpts.Capacity in preference to the label", () => {
+  it("reads driverOpts.Capacity, which VIC takes as MiB, in preference to the label", () => {
     const props = volume(DEVELOPER_LABELS, {
       driver: "vsphere",
       driverOpts: { VolumeStore: "default", Capacity: "60000" },
     });
     assert.deepStrictEqual(check(props), [
-      "Volume capacity 60000 MB exceeds the normal-priority quota of 50000 MB.",
+      "Volume capacity 60000 MiB (62914.56 MB) exceeds the normal-priority quota of 50000 MB.",
+    ]);
+  });
+
+  it("counts MiB against the MB quota: 47683 MiB is within 50000 MB, 47684 MiB is not", () => {
+    // 47683 × 1048576 = 49,999,249,408 bytes; 47684 × 1048576 = 50,000,297,984 bytes.
+    const at = (capacity: string) =>
+      check(
+        volume(DEVELOPER_LABELS, {
+          driver: "vsphere",
+          driverOpts: { VolumeStore: "default", Capacity: capacity },
+        }),
+      );
+    assert.deepStrictEqual(at("47683"), []);
+    assert.deepStrictEqual(at("47684"), [
+      "Volume capacity 47684 MiB (50000.3 MB) exceeds the normal-priority quota of 50000 MB.",
     ]);
   });
 
@@ -265,7 +281,7 @@ describe("volume capacity quota policy", () => {
       driverOpts: { VolumeStore: "default", Capacity: "2GB" },
     });
     assert.deepStrictEqual(check(withUnit), [
-      'Volume capacity cannot be read: driverOpts.Capacity is "2GB", not a whole number of MB.',
+      'Volume capacity cannot be read: driverOpts.Capacity is "2GB", not a whole number of MiB.',
     ]);
     const zero = { ...DEVELOPER_LABELS, "buildenv.capacity-mb": "0" };
     assert.deepStrictEqual(check(volume(zero)), [
@@ -322,6 +338,60 @@ describe("VCH TLS policy", () => {
 
   it("is not applicable to commands that do not run vic-machine", () => {
     assert.deepStrictEqual(check({ create: "docker volume rm --force scratch" }), {
+      notApplicable: "Policy only applies to commands that run vic-machine",
+    });
+  });
+});
+
+describe("VCH volume store folder policy", () => {
+  const p = buildenv.vchVolumeStoreFolderPolicy;
+  const check = (props: Record<string, unknown>) => checkResource(p, buildenv.COMMAND_TYPE, props);
+  const create = (stores: string) =>
+    `vic-machine-linux create '--name=buildenv-alice' ${stores} '--tls-cname=vch.example.org'`;
+
+  it("passes stores in folders of the VCH's own, in either flag spelling", () => {
+    assert.deepStrictEqual(check({ create: VCH_CREATE }), []);
+    assert.deepStrictEqual(
+      check({
+        create: create(
+          "'--volume-store=vsanDatastore/vch/buildenv-alice:default' --volume-store nfs/a/vch/buildenv-alice:archive",
+        ),
+      }),
+      [],
+    );
+  });
+
+  it("rejects the shared folder every shipped config used, and a datastore root", () => {
+    assert.deepStrictEqual(
+      check({
+        create: create(
+          "'--volume-store=vsanDatastore/buildenv/volumes:default' '--volume-store=nfs:archive'",
+        ),
+      }),
+      [
+        'VCH "buildenv-alice" volume store "vsanDatastore/buildenv/volumes:default": folder "buildenv/volumes" could hold another VCH\'s volumes; use "vch/buildenv-alice" or "<folder>/vch/buildenv-alice", a folder of this VCH\'s own (vic-machine delete --force deletes the whole store folder, and VIC keeps every VCH\'s volumes directly under it).',
+        'VCH "buildenv-alice" volume store "nfs:archive": folder "" is not a folder of this VCH\'s own; use "vch/buildenv-alice" or "<folder>/vch/buildenv-alice", a folder of this VCH\'s own (vic-machine delete --force deletes the whole store folder, and VIC keeps every VCH\'s volumes directly under it).',
+      ],
+    );
+  });
+
+  it("rejects another VCH's folder, and a folder that could contain another VCH's", () => {
+    const problems = check({
+      create: create(
+        "'--volume-store=ds/vch/buildenv-bob:default' '--volume-store=ds/vch/x/vch/buildenv-alice:b'",
+      ),
+    });
+    assert.deepStrictEqual(
+      (problems as string[]).map((m) => m.split(":")[0]),
+      [
+        'VCH "buildenv-alice" volume store "ds/vch/buildenv-bob',
+        'VCH "buildenv-alice" volume store "ds/vch/x/vch/buildenv-alice',
+      ],
+    );
+  });
+
+  it("is not applicable to commands that do not run vic-machine", () => {
+    assert.deepStrictEqual(check({ create: "docker volume create x" }), {
       notApplicable: "Policy only applies to commands that run vic-machine",
     });
   });

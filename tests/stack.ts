@@ -2,6 +2,7 @@
  * Runs the real program for a given stack config under the recording mocks, the way the engine
  * would: config set first, then loadConfig and buildEnvironment, then every registration settled.
  */
+import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { BuildenvConfig, loadConfig } from "../config/load";
@@ -30,8 +31,8 @@ export function vchStackConfig(overrides: Record<string, unknown> = {}): Record<
       cluster: "build-cluster",
       imageStore: "vsanDatastore/buildenv-images",
       volumeStores: [
-        { datastore: "vsanDatastore", path: "buildenv/volumes", label: "default" },
-        { datastore: "nfs-archive", path: "buildenv/keep", label: "archive" },
+        { datastore: "vsanDatastore", path: "buildenv/vch/buildenv-alice", label: "default" },
+        { datastore: "nfs-archive", path: "keep/vch/buildenv-alice", label: "archive" },
       ],
       bridgeNetwork: "buildenv-bridge",
       publicNetwork: "VM Network",
@@ -61,29 +62,20 @@ export const VCH_SECRET_KEYS = ["buildenv:registryPassword", "vsphere:password"]
 
 export const VCH_ADDRESS = "vch-alice.build.example.com";
 
-/** What `vic-machine inspect` prints at its end, as the create script's stdout carries it. */
-export const INSPECT_STDOUT = [
-  "INFO[0000] ### Inspecting VCH ####",
-  "INFO[0001] VCH ID: VirtualMachine:vm-1234",
-  "INFO[0001] Installer version: v1.5.0-21112-6eb5d69",
-  "INFO[0001] VCH version: v1.5.0-21112-6eb5d69",
-  "INFO[0001] VCH upgrade status:",
-  "INFO[0001] Installer has same version as VCH",
-  "INFO[0001] No upgrade available with this installer version",
-  "INFO[0001]",
-  "INFO[0001] VCH Admin Portal:",
-  `INFO[0001] https://${VCH_ADDRESS}:2378`,
-  "INFO[0001]",
-  "INFO[0001] Published ports can be reached at:",
-  "INFO[0001] 10.20.30.40",
-  "INFO[0001]",
-  "INFO[0001] Docker environment variables:",
-  `INFO[0001] DOCKER_TLS_VERIFY=1 DOCKER_HOST=${VCH_ADDRESS}:2376`,
-  "INFO[0001]",
-  "INFO[0001] Connect to docker:",
-  `INFO[0001] docker -H ${VCH_ADDRESS}:2376 --tlsverify --tlscacert="ca.pem" --tlscert="cert.pem" --tlskey="key.pem" info`,
-  "INFO[0001] Completed successfully",
-].join("\n");
+/**
+ * What `vic-machine inspect` prints (tests/fixtures/vic-inspect-running.txt, taken from VIC's
+ * source), as the create script's stdout carries it.
+ */
+export const INSPECT_STDOUT = readFixture("vic-inspect-running.txt");
+
+/** A tests/fixtures file without its `# ` header lines, which cite where it comes from. */
+export function readFixture(name: string): string {
+  return fs
+    .readFileSync(path.join(__dirname, "fixtures", name), "utf8")
+    .split("\n")
+    .filter((line) => !line.startsWith("# "))
+    .join("\n");
+}
 
 /**
  * Stubs what Harbor reports for a robot account: its login name `robot$<project>+<name>` (Harbor

@@ -83,6 +83,7 @@ describe("stack tools", () => {
           'buildenv:owner: "set by stack:new"': 'buildenv:owner: "bob"',
           'buildenv:priority: "normal"': 'buildenv:priority: "low"',
           'buildenv:expiresAt: "set by stack:new"': 'buildenv:expiresAt: "2026-12-08T09:30:00Z"',
+          'path: "buildenv/vch/buildenv-<owner>"': 'path: "buildenv/vch/buildenv-bob"',
           'bridgeNetwork: "PLATFORM-TODO-bridge-<owner>"':
             'bridgeNetwork: "PLATFORM-TODO-bridge-bob"',
           'cname: "buildenv-<owner>.PLATFORM-TODO.example.com"':

@@ -2,31 +2,50 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
 import { Priority } from "../compute/config";
+import { loadConfig } from "../config/load";
+import { ContainerHost } from "../host/containerHost";
+import { vicCapacityMiB } from "../volumes/buildVolume";
 import {
   VIC_PASSWORD_ENV,
   VchSpec,
   createScript,
   deleteScript,
   parseDockerEndpoint,
+  replacementKey,
   scriptInterpreter,
+  storeFolderProblem,
+  updateScript,
   vicCreateArgs,
   vicDeleteArgs,
 } from "../vic/vicMachine";
-import { isSecretInput, mocks, reveal, secretEnvelope } from "./harness";
+import {
+  isSecretInput,
+  mocks,
+  reveal,
+  secretEnvelope,
+  setConfig,
+  setMode,
+  settle,
+} from "./harness";
 import {
   INSPECT_STDOUT,
+  NOW,
   REGISTRY_PASSWORD,
+  REPO_ROOT,
   VCENTER_THUMBPRINT,
+  VCH_SECRET_KEYS,
   VSPHERE_PASSWORD,
+  rejectedConfig,
   resolveAll,
   runStack,
   stubVsphere,
   vchStackConfig,
 } from "./stack";
 
-const POOL = "vsphere:index/resourcePool:ResourcePool";
 const COMMAND = "command:local:Command";
+const POOL = "vsphere:index/resourcePool:ResourcePool";
 
 /** What the realistic stack in tests/stack.ts must give vic-machine, written out by hand. */
 const EXPECTED_SPEC: VchSpec = {
@@ -35,11 +54,11 @@ const EXPECTED_SPEC: VchSpec = {
   user: "buildenv@vsphere.local",
   thumbprint: VCENTER_THUMBPRINT,
   name: "buildenv-alice",
-  computeResource: "build-cluster/buildenv-alice",
+  computeResource: "build-cluster",
   imageStore: "vsanDatastore/buildenv-images",
   volumeStores: [
-    { datastore: "vsanDatastore", path: "buildenv/volumes", label: "default" },
-    { datastore: "nfs-archive", path: "buildenv/keep", label: "archive" },
+    { datastore: "vsanDatastore", path: "buildenv/vch/buildenv-alice", label: "default" },
+    { datastore: "nfs-archive", path: "keep/vch/buildenv-alice", label: "archive" },
   ],
   bridgeNetwork: "buildenv-bridge",
   publicNetwork: "VM Network",
@@ -51,6 +70,7 @@ const EXPECTED_SPEC: VchSpec = {
   memoryReservationMB: 4096,
   cpuLimitMHz: 16000,
   cpuReservationMHz: 4000,
+  timeout: "10m",
 };
 
 const EXPECTED_CREATE_ARGS = [
@@ -59,13 +79,14 @@ const EXPECTED_CREATE_ARGS = [
   "--user=buildenv@vsphere.local",
   `--thumbprint=${VCENTER_THUMBPRINT}`,
   "--name=buildenv-alice",
-  "--compute-resource=build-cluster/buildenv-alice",
+  "--compute-resource=build-cluster",
+  "--timeout=10m",
   "--image-store=vsanDatastore/buildenv-images",
-  "--volume-store=vsanDatastore/buildenv/volumes:default",
-  "--volume-store=nfs-archive/buildenv/keep:archive",
   "--bridge-network=buildenv-bridge",
   "--public-network=VM Network",
   "--client-network=buildenv-clients",
+  "--volume-store=vsanDatastore/buildenv/vch/buildenv-alice:default",
+  "--volume-store=nfs-archive/keep/vch/buildenv-alice:archive",
   "--tls-cname=vch-alice.build.example.com",
   "--tls-server-cert=$BUILDENV_TLS_DIR/server-cert.pem",
   "--tls-server-key=$BUILDENV_TLS_DIR/server-key.pem",
@@ -84,7 +105,8 @@ const EXPECTED_DELETE_ARGS = [
   "--user=buildenv@vsphere.local",
   `--thumbprint=${VCENTER_THUMBPRINT}`,
   "--name=buildenv-alice",
-  "--compute-resource=build-cluster/buildenv-alice",
+  "--compute-resource=build-cluster",
+  "--timeout=10m",
 ];
 
 describe("Virtual Container Host stacks", () => {
@@ -114,61 +136,63 @@ describe("Virtual Container Host stacks", () => {
         "tls:index/privateKey:PrivateKey::buildenv-dev-client-developer-key",
         "tls:index/privateKey:PrivateKey::buildenv-dev-server-key",
         "tls:index/selfSignedCert:SelfSignedCert::buildenv-dev-ca",
-        "vsphere:index/resourcePool:ResourcePool::buildenv-dev-pool",
       ]);
-      assert.deepStrictEqual(
-        mocks.calls.map((c) => [c.token, c.inputs]),
-        [
-          ["vsphere:index/getDatacenter:getDatacenter", { name: "dc1" }],
-          [
-            "vsphere:index/getComputeCluster:getComputeCluster",
-            { name: "build-cluster", datacenterId: "datacenter-dc1" },
-          ],
-        ],
-      );
-      // The engine fetches the real vSphere provider at the version the local SDK declares.
-      assert.deepStrictEqual(mocks.callVersions, ["4.17.0", "4.17.0"]);
-      assert.strictEqual(mocks.optionsOf(POOL, "buildenv-dev-pool").version, "4.17.0");
+      // No pool of buildenv's, so no cluster lookup either: VIC makes the VCH's pool itself.
+      assert.deepStrictEqual(mocks.calls, []);
     });
   }
 
   describe("resource pool", () => {
-    const expected: Record<Priority, Record<string, unknown>> = {
-      low: {
-        cpuShareLevel: "low",
-        cpuLimit: 4000,
-        cpuReservation: 0,
-        memoryShareLevel: "low",
-        memoryLimit: 4096,
-        memoryReservation: 0,
-      },
-      normal: {
-        cpuShareLevel: "normal",
-        cpuLimit: 8000,
-        cpuReservation: 1000,
-        memoryShareLevel: "normal",
-        memoryLimit: 8192,
-        memoryReservation: 2048,
-      },
-      high: {
-        cpuShareLevel: "high",
-        cpuLimit: 16000,
-        cpuReservation: 4000,
-        memoryShareLevel: "high",
-        memoryLimit: 16384,
-        memoryReservation: 4096,
-      },
+    // VIC makes one pool <cluster>/Resources/<name> per VCH (create.go:57-61,
+    // resource_pool.go:33-62) from --cpu*/--memory* (limits.go:40-82): a sibling of every other
+    // VCH's pool, so shares compare VCHs under contention. buildenv adds no pool around it.
+    const expected: Record<Priority, string[]> = {
+      low: [
+        "--memory=4096",
+        "--memory-reservation=0",
+        "--memory-shares=low",
+        "--cpu=4000",
+        "--cpu-reservation=0",
+        "--cpu-shares=low",
+      ],
+      normal: [
+        "--memory=8192",
+        "--memory-reservation=2048",
+        "--memory-shares=normal",
+        "--cpu=8000",
+        "--cpu-reservation=1000",
+        "--cpu-shares=normal",
+      ],
+      high: [
+        "--memory=16384",
+        "--memory-reservation=4096",
+        "--memory-shares=high",
+        "--cpu=16000",
+        "--cpu-reservation=4000",
+        "--cpu-shares=high",
+      ],
     };
     for (const priority of ["low", "normal", "high"] as const) {
-      it(`is sized by priority ${priority}`, async () => {
+      it(`is VIC's own, in the cluster, sized by priority ${priority}`, async () => {
         await runStack(vchStackConfig({ "buildenv:priority": priority }));
-        assert.deepStrictEqual(mocks.one(POOL).inputs, {
-          name: "buildenv-alice",
-          parentResourcePoolId: "resgroup-8",
-          cpuExpandable: false,
-          memoryExpandable: false,
-          ...expected[priority],
-        });
+        assert.deepStrictEqual(mocks.ofType(POOL), []);
+        const create = mocks.one(COMMAND).inputs.create as string;
+        assert.ok(create.includes("'--compute-resource=build-cluster'"));
+        for (const arg of expected[priority]) {
+          assert.ok(create.includes(`'${arg}'`), arg);
+        }
+        assert.strictEqual(
+          mocks.one(COMMAND).inputs.update,
+          updateScript({
+            ...EXPECTED_SPEC,
+            cpuShares: priority,
+            memoryShares: priority,
+            memoryLimitMB: Number(expected[priority][0].split("=")[1]),
+            memoryReservationMB: Number(expected[priority][1].split("=")[1]),
+            cpuLimitMHz: Number(expected[priority][3].split("=")[1]),
+            cpuReservationMHz: Number(expected[priority][4].split("=")[1]),
+          }),
+        );
       });
     }
 
@@ -178,11 +202,10 @@ describe("Virtual Container Host stacks", () => {
           "buildenv:computeClasses": { high: { cpuMHz: 24000, shares: "normal" } },
         }),
       );
-      const inputs = mocks.one(POOL).inputs;
-      assert.deepStrictEqual(
-        [inputs.cpuLimit, inputs.cpuShareLevel, inputs.memoryShareLevel],
-        [24000, "normal", "normal"],
-      );
+      const create = mocks.one(COMMAND).inputs.create as string;
+      for (const arg of ["--cpu=24000", "--cpu-shares=normal", "--memory-shares=normal"]) {
+        assert.ok(create.includes(`'${arg}'`), arg);
+      }
     });
   });
 
@@ -195,6 +218,7 @@ describe("Virtual Container Host stacks", () => {
       // A kept volume lives in the stores, so delete must leave them (no --force).
       assert.deepStrictEqual(vicDeleteArgs(spec, { force: false }), EXPECTED_DELETE_ARGS);
       assert.strictEqual(lifecycle.inputs.create, createScript(spec));
+      assert.strictEqual(lifecycle.inputs.update, updateScript(spec));
       assert.strictEqual(lifecycle.inputs.delete, deleteScript(spec, { force: false }));
       assert.deepStrictEqual(lifecycle.inputs.interpreter, scriptInterpreter());
       for (const arg of EXPECTED_CREATE_ARGS.slice(1)) {
@@ -239,21 +263,60 @@ describe("Virtual Container Host stacks", () => {
       );
     });
 
-    it("replaces the VCH (delete first) when what it is made from changes", async () => {
+    it("changes in place what configure can change, certificates included", async () => {
       await runStack(vchStackConfig());
       const options = mocks.optionsOf(COMMAND, "buildenv-dev-vch");
       assert.strictEqual(options.deleteBeforeReplace, true);
       assert.deepStrictEqual(options.replaceOnChanges, ["triggers[*]"]);
-      const triggers = mocks.one(COMMAND).inputs.triggers as string[];
-      assert.strictEqual(triggers.length, 3);
-      assert.strictEqual(triggers[0], mocks.one(COMMAND).inputs.create);
-      // The pool must exist before vic-machine deploys into it.
-      assert.ok(options.dependencies.some((urn) => urn.endsWith("::buildenv-dev-pool")));
+      const before = mocks.one(COMMAND).inputs;
+      // Only what configure cannot change is a trigger: the certificate PEMs (renewed yearly)
+      // and the limits are not, so renewing or resizing runs the update (configure).
+      assert.deepStrictEqual(before.triggers, [replacementKey(EXPECTED_SPEC)]);
 
       mocks.reset();
       stubVsphere();
-      await runStack(vchStackConfig({ "buildenv:priority": "low" }));
-      assert.notStrictEqual((mocks.one(COMMAND).inputs.triggers as string[])[0], triggers[0]);
+      await runStack(
+        vchStackConfig({
+          "buildenv:priority": "low",
+          "buildenv:host": {
+            ...(vchStackConfig()["buildenv:host"] as Record<string, unknown>),
+            dnsServers: ["10.20.0.2"],
+          },
+        }),
+      );
+      const after = mocks.one(COMMAND).inputs;
+      assert.deepStrictEqual(after.triggers, before.triggers);
+      assert.notStrictEqual(after.update, before.update);
+      assert.match(
+        after.update as string,
+        /'configure' .*'--dns-server=10\.20\.0\.2'.*'--cpu-shares=low'/,
+      );
+    });
+
+    it("replaces the VCH (delete first) only for what configure cannot change", async () => {
+      await runStack(vchStackConfig());
+      const before = mocks.one(COMMAND).inputs.triggers;
+      for (const change of [
+        { bridgeNetwork: "buildenv-bridge-2" },
+        { imageStore: "ssd/images" },
+        { clientNetworkIp: "10.20.0.15/24" },
+      ]) {
+        mocks.reset();
+        stubVsphere();
+        await runStack(
+          vchStackConfig({
+            "buildenv:host": {
+              ...(vchStackConfig()["buildenv:host"] as Record<string, unknown>),
+              ...change,
+            },
+          }),
+        );
+        assert.notDeepStrictEqual(
+          mocks.one(COMMAND).inputs.triggers,
+          before,
+          JSON.stringify(change),
+        );
+      }
     });
 
     it("looks the thumbprint up when none is configured", async () => {
@@ -344,7 +407,7 @@ describe("Virtual Container Host stacks", () => {
   });
 
   describe("Docker endpoint", () => {
-    it("is read from vic-machine's report and used by the stack's Docker provider", async () => {
+    it("is the cname (DHCP address) and is used by the stack's Docker provider", async () => {
       const { outputs } = await runStack(vchStackConfig());
       assert.strictEqual(
         await new Promise((r) => outputs.dockerHost.apply(r)),
@@ -380,21 +443,40 @@ describe("Virtual Container Host stacks", () => {
       }
     });
 
-    it("parses realistic vic-machine inspect output", () => {
+    it("connects to a static client address, which is in the certificate, IPv6 in brackets", async () => {
+      for (const [ip, expected] of [
+        ["10.20.0.15/24", "tcp://10.20.0.15:2376"],
+        ["fd00:20::15/64", "tcp://[fd00:20::15]:2376"],
+      ]) {
+        mocks.reset();
+        stubVsphere();
+        const host = {
+          ...(vchStackConfig()["buildenv:host"] as Record<string, unknown>),
+          clientNetworkIp: ip,
+          clientNetworkGateway: ip.includes(":") ? undefined : "10.20.0.1",
+        };
+        const { outputs } = await runStack(vchStackConfig({ "buildenv:host": host }));
+        assert.strictEqual(await new Promise((r) => outputs.dockerHost.apply(r)), expected);
+        assert.deepStrictEqual(
+          mocks.one("tls:index/certRequest:CertRequest", "buildenv-dev-server-csr").inputs
+            .ipAddresses,
+          ["10.20.30.40", ip.split("/")[0]],
+        );
+        const create = mocks.one(COMMAND).inputs.create as string;
+        assert.ok(create.includes(`'--client-network-ip=${ip}'`), create);
+      }
+    });
+
+    it("parses VIC's report in the form the Command captures", () => {
       assert.deepStrictEqual(parseDockerEndpoint(INSPECT_STDOUT), {
-        address: "vch-alice.build.example.com",
-        dockerHost: "tcp://vch-alice.build.example.com:2376",
+        address: "10.20.0.15",
+        dockerHost: "tcp://10.20.0.15:2376",
       });
-      const fixture = fs.readFileSync(
-        path.join(__dirname, "fixtures/vic-inspect-running.txt"),
-        "utf8",
-      );
-      assert.match(parseDockerEndpoint(fixture).dockerHost, /^tcp:\/\/[^:]+:2376$/);
     });
   });
 
   describe("volumes", () => {
-    it("use the vsphere driver with the store label and whole decimal MB", async () => {
+    it("use the vsphere driver with the store label and the capacity in MiB, rounded up", async () => {
       await runStack(vchStackConfig());
       const source = mocks.one("docker:index/volume:Volume", "buildenv-dev-source");
       assert.deepStrictEqual(
@@ -405,13 +487,15 @@ describe("Virtual Container Host stacks", () => {
         },
         {
           driver: "vsphere",
-          driverOpts: { Capacity: "2000", VolumeStore: "archive" },
+          // 2GB = 2000 MB = 1907.35 MiB; VIC reads a bare Capacity as MiB (storage_proxy.go:650-687).
+          driverOpts: { Capacity: "1908", VolumeStore: "archive" },
           name: "buildenv-dev-source",
         },
       );
       const output = mocks.one("docker:index/volume:Volume", "buildenv-dev-output");
       assert.deepStrictEqual(output.inputs.driverOpts, {
-        Capacity: "4295",
+        // 4GiB is kept as 4295 MB (whole MB, rounded up), which is 4096.0003 MiB: 4097.
+        Capacity: "4097",
         VolumeStore: "default",
       });
       assert.strictEqual(
@@ -421,6 +505,19 @@ describe("Virtual Container Host stacks", () => {
       assert.strictEqual(
         mocks.optionsOf("docker:index/volume:Volume", "buildenv-dev-output").retainOnDelete,
         false,
+      );
+    });
+  });
+
+  describe("capacity", () => {
+    it("asks VIC for 9537 MiB for a 10GB volume", async () => {
+      assert.strictEqual(vicCapacityMiB(10_000), 9537);
+      await runStack(
+        vchStackConfig({ "buildenv:volumes": { source: { capacity: "10GB", keep: true } } }),
+      );
+      assert.deepStrictEqual(
+        mocks.one("docker:index/volume:Volume", "buildenv-dev-source").inputs.driverOpts,
+        { Capacity: "9537", VolumeStore: "default" },
       );
     });
   });
@@ -449,6 +546,224 @@ describe("Virtual Container Host stacks", () => {
         assert.ok(!names.some((n) => n.includes(secret)), `secret in a name: ${secret}`);
         assert.ok(!plainText.includes(secret), `secret in a plain output: ${secret}`);
       }
+    });
+  });
+
+  describe("registry CA and operations user", () => {
+    const OPS_PASSWORD = "s3cret-ops-pw!";
+    const REGISTRY_CA = "-----BEGIN CERTIFICATE-----\nREGISTRY-CA\n-----END CERTIFICATE-----\n";
+    const opsConfig = () =>
+      vchStackConfig({
+        "buildenv:host": {
+          ...(vchStackConfig()["buildenv:host"] as Record<string, unknown>),
+          opsUser: "vch-ops@vsphere.local",
+        },
+        "buildenv:opsPassword": OPS_PASSWORD,
+      });
+
+    it("reach vic-machine as --registry-ca and --ops-user, their secrets only in the environment", async () => {
+      await setMode("update");
+      setConfig(opsConfig(), [...VCH_SECRET_KEYS, "buildenv:opsPassword"]);
+      const config = loadConfig(NOW);
+      new ContainerHost("t", {
+        host: config.host,
+        stack: "dev",
+        owner: "alice",
+        computeClass: config.computeClass,
+        registryCa: REGISTRY_CA,
+      });
+      await settle();
+      const lifecycle = mocks.one(COMMAND);
+      const spec: VchSpec = {
+        ...EXPECTED_SPEC,
+        opsUser: "vch-ops@vsphere.local",
+        registryCa: true,
+      };
+      assert.strictEqual(lifecycle.inputs.create, createScript(spec));
+      assert.strictEqual(lifecycle.inputs.update, updateScript(spec));
+      assert.deepStrictEqual(
+        vicCreateArgs(spec).filter((a) => /^--(registry-ca|ops-user)=/.test(a)),
+        ["--registry-ca=$BUILDENV_TLS_DIR/registry-ca.pem", "--ops-user=vch-ops@vsphere.local"],
+      );
+      assert.ok(isSecretInput(lifecycle.inputs.environment));
+      const environment = reveal(lifecycle.inputs.environment) as Record<string, string>;
+      assert.deepStrictEqual(Object.keys(environment).sort(), [
+        "BUILDENV_OPS_PASSWORD",
+        "BUILDENV_REGISTRY_CA",
+        "BUILDENV_TLS_CA",
+        "BUILDENV_TLS_SERVER_CERT",
+        "BUILDENV_TLS_SERVER_KEY",
+        VIC_PASSWORD_ENV,
+      ]);
+      assert.strictEqual(environment.BUILDENV_OPS_PASSWORD, OPS_PASSWORD);
+      assert.strictEqual(environment.BUILDENV_REGISTRY_CA, REGISTRY_CA);
+      for (const text of [
+        lifecycle.inputs.create,
+        lifecycle.inputs.update,
+        lifecycle.inputs.delete,
+      ]) {
+        assert.ok(!String(text).includes(OPS_PASSWORD));
+      }
+    });
+
+    it("needs the ops password as a secret, and the ops user for a password", async () => {
+      const withoutPassword = opsConfig();
+      delete withoutPassword["buildenv:opsPassword"];
+      assert.strictEqual(
+        await rejectedConfig(withoutPassword),
+        "invalid buildenv stack config:\n" +
+          '  - buildenv:host.opsUser: "vch-ops@vsphere.local" needs its password as the secret buildenv:opsPassword (pulumi config set --secret buildenv:opsPassword)',
+      );
+      assert.strictEqual(
+        await rejectedConfig(vchStackConfig({ "buildenv:opsPassword": OPS_PASSWORD }), {
+          secretKeys: [...VCH_SECRET_KEYS, "buildenv:opsPassword"],
+        }),
+        "invalid buildenv stack config:\n" +
+          "  - buildenv:opsPassword: is set but buildenv:host.opsUser is not",
+      );
+    });
+  });
+
+  describe("config", () => {
+    const withHost = (fields: Record<string, unknown>) =>
+      vchStackConfig({
+        "buildenv:host": {
+          ...(vchStackConfig()["buildenv:host"] as Record<string, unknown>),
+          ...fields,
+        },
+      });
+    const stores = (store: Record<string, unknown>) => ({
+      volumeStores: [{ datastore: "vsanDatastore", label: "default", ...store }],
+    });
+    const rule =
+      'use "vch/buildenv-alice" or "<folder>/vch/buildenv-alice", a folder of this VCH\'s own (vic-machine delete --force deletes the whole store folder, and VIC keeps every VCH\'s volumes directly under it)';
+
+    it("refuses a store folder shared with other VCHs, naming the key", async () => {
+      const message = await rejectedConfig(withHost(stores({ path: "buildenv/volumes" })));
+      assert.deepStrictEqual(
+        message.split("\n").filter((l) => l.includes("volumeStores[0].path")),
+        [
+          `  - buildenv:host.volumeStores[0].path: "buildenv/volumes" could hold another VCH's volumes; ${rule}`,
+        ],
+      );
+    });
+
+    it("refuses an absolute store folder, naming the key", async () => {
+      const message = await rejectedConfig(withHost(stores({ path: "/vmfs/volumes/ds/vch" })));
+      assert.ok(
+        message.includes(
+          '  - buildenv:host.volumeStores[0].path: "/vmfs/volumes/ds/vch" is an absolute path; give the folder relative to the datastore, e.g. "buildenv/vch/<VCH name>"',
+        ),
+        message,
+      );
+    });
+
+    it("derives the store folder from the VCH name when none is given", async () => {
+      const { config } = await runStack(
+        vchStackConfig({
+          "buildenv:host": {
+            ...(vchStackConfig()["buildenv:host"] as Record<string, unknown>),
+            ...stores({}),
+          },
+          "buildenv:volumes": { source: { capacity: "2GB", keep: true } },
+        }),
+      );
+      assert.ok(config.host.kind === "vch");
+      assert.deepStrictEqual(config.host.volumeStores, [
+        { datastore: "vsanDatastore", path: "buildenv/vch/buildenv-alice", label: "default" },
+      ]);
+    });
+
+    it("refuses a cname over 253 characters with its length", async () => {
+      const cname = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(63)}.example.com`;
+      assert.strictEqual(cname.length, 267);
+      const message = await rejectedConfig(withHost({ cname }));
+      assert.ok(
+        message.includes(
+          `  - buildenv:host.cname: "${cname.slice(0, 76)}... is 267 characters long; a DNS name has at most 253`,
+        ),
+        message,
+      );
+    });
+
+    it("refuses a malformed client address, a gateway without one, and too many DNS servers", async () => {
+      assert.strictEqual(
+        await rejectedConfig(withHost({ clientNetworkIp: "10.20.0.15" })),
+        "invalid buildenv stack config:\n" +
+          '  - buildenv:host.clientNetworkIp: "10.20.0.15" is not an address with a mask; use e.g. 10.20.0.15/24 or fd00::15/64',
+      );
+      assert.strictEqual(
+        await rejectedConfig(withHost({ clientNetworkGateway: "10.20.0.1" })),
+        "invalid buildenv stack config:\n" +
+          '  - buildenv:host.clientNetworkGateway: "10.20.0.1" needs a static client-network address (buildenv:host.clientNetworkIp); VIC refuses a gateway without one',
+      );
+      assert.strictEqual(
+        await rejectedConfig(
+          withHost({ dnsServers: ["1.1.1.1", "1.0.0.1", "8.8.8.8", "8.8.4.4"] }),
+        ),
+        "invalid buildenv stack config:\n" +
+          "  - buildenv:host.dnsServers: has more than 3 servers; VIC uses at most 3",
+      );
+    });
+  });
+
+  describe("shipped stack files", () => {
+    /** Every shipped VCH stack: the CI stack, the example, and a stack:new from the template. */
+    function shippedHosts(): { file: string; name: string; host: Record<string, unknown> }[] {
+      const files = ["Pulumi.ci.yaml", "Pulumi.dev.yaml", "examples/Pulumi.alice.yaml"];
+      const hosts = files.flatMap((file) => {
+        const config = (
+          parseYaml(fs.readFileSync(path.join(REPO_ROOT, file), "utf8")) as {
+            config: Record<string, unknown>;
+          }
+        ).config;
+        const host = config["buildenv:host"] as Record<string, unknown> | undefined;
+        if (host?.kind !== "vch") return [];
+        return [
+          { file, name: String(host.name ?? `buildenv-${String(config["buildenv:owner"])}`), host },
+        ];
+      });
+      // The template as stack:new renders it for an owner: every <owner> replaced.
+      const template = fs
+        .readFileSync(path.join(REPO_ROOT, "templates/Pulumi.vch.yaml"), "utf8")
+        .replace(/<owner>/g, "bob");
+      const host = (parseYaml(template) as { config: Record<string, unknown> }).config[
+        "buildenv:host"
+      ] as Record<string, unknown>;
+      return [
+        ...hosts,
+        { file: "templates/Pulumi.vch.yaml (owner bob)", name: "buildenv-bob", host },
+      ];
+    }
+
+    it("give every VCH a store folder of its own", () => {
+      const hosts = shippedHosts();
+      assert.deepStrictEqual(
+        hosts.map((h) => h.file),
+        ["Pulumi.ci.yaml", "examples/Pulumi.alice.yaml", "templates/Pulumi.vch.yaml (owner bob)"],
+      );
+      const folders: string[] = [];
+      for (const { file, name, host } of hosts) {
+        for (const store of host.volumeStores as { datastore: string; path: string }[]) {
+          assert.strictEqual(
+            storeFolderProblem(store.path, name),
+            undefined,
+            `${file}: ${store.path}`,
+          );
+          folders.push(`${store.datastore}/${store.path}`);
+        }
+      }
+      assert.strictEqual(new Set(folders).size, folders.length, folders.join(", "));
+    });
+
+    it("give every VCH a bridge port group of its own", () => {
+      const bridges = shippedHosts().map((h) => String(h.host.bridgeNetwork));
+      assert.deepStrictEqual(bridges, [
+        "buildenv-bridge-ci",
+        "buildenv-bridge-alice",
+        "PLATFORM-TODO-bridge-bob",
+      ]);
+      assert.strictEqual(new Set(bridges).size, bridges.length);
     });
   });
 });

@@ -2,20 +2,51 @@
  * `buildenv:host` with `kind: vch`: a VIC Virtual Container Host, and the vSphere connection
  * (the vSphere provider's own config or its environment variables) vic-machine uses.
  */
+import * as net from "net";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ParseContext, matching, nonEmpty, show, strict } from "../config/schema";
-import { DEFAULT_VIC_MACHINE } from "./vicMachine";
+import { DEFAULT_TIMEOUT, DEFAULT_VIC_MACHINE, VCH_STORE_FOLDER } from "./vicMachine";
 
 /** A Virtual Container Host name: what vic-machine accepts and vSphere shows; at most 31. */
 export const VCH_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,29}[a-z0-9])?$/;
 export const VCH_NAME_RULE =
   "1-31 lower-case letters, digits and '-', not starting or ending with '-'";
 
+const IPV4 = "(?:\\d{1,3}\\.){3}\\d{1,3}";
+/** create.go:439-474 parseGatewaySpec: `[cidr,cidr:]gateway`. */
+const GATEWAY = new RegExp(`^(?:${IPV4}/\\d{1,2}(?:,${IPV4}/\\d{1,2})*:)?${IPV4}$`);
+
+/** An address with a network mask, as net.ParseCIDR takes it (create.go:477-522). */
+export function isCidr(value: string): boolean {
+  const slash = value.lastIndexOf("/");
+  const version = net.isIP(value.slice(0, slash));
+  const bits = value.slice(slash + 1);
+  return (
+    slash > 0 &&
+    version !== 0 &&
+    /^\d{1,3}$/.test(bits) &&
+    Number(bits) <= (version === 4 ? 32 : 128)
+  );
+}
+
+/** The address part of a CIDR address. */
+export function cidrAddress(value: string): string {
+  return value.slice(0, value.lastIndexOf("/"));
+}
+
 export interface VolumeStoreConfig {
   datastore: string;
+  /** Folder of this VCH alone: `[<folder>/]vch/<VCH name>`; default `buildenv/vch/<VCH name>`. */
   path: string;
   label: string;
+}
+
+/** The vSphere user the VCH operates as after creation (`--ops-user`). */
+export interface OpsUserConfig {
+  user: string;
+  /** Secret: `buildenv:opsPassword`. */
+  password: pulumi.Output<string>;
 }
 
 /** Connection to vCenter, from the vSphere provider's own config (or its environment variables). */
@@ -35,6 +66,20 @@ export interface VchHostConfig {
   bridgeNetwork: string;
   publicNetwork: string;
   clientNetwork?: string;
+  /**
+   * Static client-network address with mask (`10.20.0.15/24`, `fd00::15/64`): the Docker
+   * endpoint is then known before create and is in the certificate. Without it the VCH takes a
+   * DHCP address and buildenv connects by `cname`, which must resolve to the VCH.
+   */
+  clientNetworkIp?: string;
+  /** `[dest,dest:]gateway` on the client network; only with clientNetworkIp. */
+  clientNetworkGateway?: string;
+  /** DNS servers of the VCH; default none (VIC's default). */
+  dnsServers: string[];
+  /** The user the VCH operates as; default none (VIC keeps the deploying user's credentials). */
+  opsUser?: OpsUserConfig;
+  /** vic-machine's `--timeout`, a Go duration; default 10m. */
+  timeout: string;
   /** vCenter's SHA-1 thumbprint; when absent it is looked up with getHostThumbprint. */
   thumbprint?: string;
   vicMachine: string;
@@ -62,7 +107,12 @@ export const vchHostSchema = strict({
         }),
         path: z
           .string()
-          .regex(/^[^:\s][^:]*$/, { error: (i) => `${show(i.input)} is not a folder path` }),
+          .regex(/^[^/]/, {
+            error: (i) =>
+              `${show(i.input)} is an absolute path; give the folder relative to the datastore, e.g. "buildenv/${VCH_STORE_FOLDER}/<VCH name>"`,
+          })
+          .regex(/^[^:\s][^:]*$/, { error: (i) => `${show(i.input)} is not a folder path` })
+          .optional(),
         label: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, {
           error: (i) =>
             `${show(i.input)} is not a volume store label; use letters, digits, '-' and '_'`,
@@ -73,6 +123,35 @@ export const vchHostSchema = strict({
   bridgeNetwork: nonEmpty,
   publicNetwork: nonEmpty,
   clientNetwork: nonEmpty.optional(),
+  clientNetworkIp: z
+    .string()
+    .refine(isCidr, {
+      error: (i) =>
+        `${show(i.input)} is not an address with a mask; use e.g. 10.20.0.15/24 or fd00::15/64`,
+    })
+    .optional(),
+  clientNetworkGateway: z
+    .string()
+    .regex(GATEWAY, {
+      error: (i) =>
+        `${show(i.input)} is not a gateway; use <IPv4 address> or <cidr>[,<cidr>...]:<IPv4 address>`,
+    })
+    .optional(),
+  dnsServers: z
+    .array(
+      z.string().refine((v) => net.isIP(v) !== 0, {
+        error: (i) => `${show(i.input)} is not an IP address`,
+      }),
+    )
+    .max(3, { error: "has more than 3 servers; VIC uses at most 3" })
+    .optional(),
+  opsUser: nonEmpty.optional(),
+  timeout: z
+    .string()
+    .regex(/^(?:\d+(?:\.\d+)?(?:h|m|s))+$/, {
+      error: (i) => `${show(i.input)} is not a duration; use e.g. 10m, 90s or 1h30m`,
+    })
+    .optional(),
   thumbprint: z
     .string()
     .regex(/^([0-9A-Fa-f]{2}:){19}[0-9A-Fa-f]{2}$/, {
@@ -86,7 +165,10 @@ export const vchHostSchema = strict({
     .regex(
       /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
       {
-        error: (i) => `${show(i.input)} is not a DNS name`,
+        error: (i) =>
+          typeof i.input === "string" && i.input.length > 253
+            ? `${show(i.input)} is ${i.input.length} characters long; a DNS name has at most 253`
+            : `${show(i.input)} is not a DNS name`,
       },
     ),
   ipAddresses: z
@@ -112,6 +194,15 @@ export function parseVchHost(
   }
   const name = parsed.name ?? (owner ? `buildenv-${owner}` : undefined);
   const vsphere = parseVsphereConnection(ctx, problems);
+  const opsPassword = ctx.secrets.opsPassword;
+  if (parsed.opsUser && !opsPassword) {
+    problems.push(
+      `buildenv:host.opsUser: ${show(parsed.opsUser)} needs its password as the secret buildenv:opsPassword (pulumi config set --secret buildenv:opsPassword)`,
+    );
+  }
+  if (!parsed.opsUser && opsPassword) {
+    problems.push("buildenv:opsPassword: is set but buildenv:host.opsUser is not");
+  }
   if (!name || !vsphere) {
     return undefined;
   }
@@ -120,10 +211,21 @@ export function parseVchHost(
     datacenter: parsed.datacenter,
     cluster: parsed.cluster,
     imageStore: parsed.imageStore,
-    volumeStores: parsed.volumeStores,
+    volumeStores: parsed.volumeStores.map((store) => ({
+      datastore: store.datastore,
+      path: store.path ?? `buildenv/${VCH_STORE_FOLDER}/${name}`,
+      label: store.label,
+    })),
     bridgeNetwork: parsed.bridgeNetwork,
     publicNetwork: parsed.publicNetwork,
     ...(parsed.clientNetwork ? { clientNetwork: parsed.clientNetwork } : {}),
+    ...(parsed.clientNetworkIp ? { clientNetworkIp: parsed.clientNetworkIp } : {}),
+    ...(parsed.clientNetworkGateway ? { clientNetworkGateway: parsed.clientNetworkGateway } : {}),
+    dnsServers: parsed.dnsServers ?? [],
+    ...(parsed.opsUser && opsPassword
+      ? { opsUser: { user: parsed.opsUser, password: opsPassword } }
+      : {}),
+    timeout: parsed.timeout ?? DEFAULT_TIMEOUT,
     ...(parsed.thumbprint ? { thumbprint: parsed.thumbprint.toUpperCase() } : {}),
     vicMachine: parsed.vicMachine ?? DEFAULT_VIC_MACHINE,
     name,

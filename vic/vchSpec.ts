@@ -9,11 +9,15 @@ import type { VchHostConfig } from "./config";
 import { VchSpec, vchSpecProblems } from "./vicMachine";
 
 /**
- * The vSphere inventory path vic-machine takes for a resource pool in a cluster, relative to the
- * datacenter in `--target` (delete must be given the same value as create).
+ * `--compute-resource`: the cluster itself. With DRS, vic-machine makes the VCH's own pool
+ * `<cluster>/Resources/<name>` there with the class's limits, reservations and shares
+ * (lib/install/management/create.go:57-61, resource_pool.go:33-62), a sibling of every other
+ * VCH's pool, so shares compare VCHs with each other under contention. buildenv makes no pool
+ * of its own: one around VIC's would nest two pools, the outer one's settings diluting the
+ * class.
  */
-export function computeResourcePath(cluster: string, poolName: string): string {
-  return `${cluster}/${poolName}`;
+export function computeResourcePath(cluster: string): string {
+  return cluster;
 }
 
 /** `--target`: the vCenter address and the datacenter, never any credentials. */
@@ -21,11 +25,18 @@ export function vicTarget(server: string, datacenter: string): string {
   return `${server}/${datacenter}`;
 }
 
-/** The spec for a stack's VCH; its resource pool carries the VCH's name. */
+/** What the spec needs besides the host config. */
+export interface VchSpecExtras {
+  /** Whether a registry CA PEM is handed to the VCH. */
+  registryCa?: boolean;
+}
+
+/** The spec for a stack's VCH; VIC's resource pool carries the VCH's name. */
 export function vchSpec(
   host: VchHostConfig,
   computeClass: ComputeClass,
   thumbprint: string,
+  extras: VchSpecExtras = {},
 ): VchSpec {
   return {
     vicMachine: host.vicMachine,
@@ -33,12 +44,15 @@ export function vchSpec(
     user: host.vsphere.user,
     thumbprint,
     name: host.name,
-    computeResource: computeResourcePath(host.cluster, host.name),
+    computeResource: computeResourcePath(host.cluster),
     imageStore: host.imageStore,
     volumeStores: host.volumeStores,
     bridgeNetwork: host.bridgeNetwork,
     publicNetwork: host.publicNetwork,
     ...(host.clientNetwork ? { clientNetwork: host.clientNetwork } : {}),
+    ...(host.clientNetworkIp ? { clientNetworkIp: host.clientNetworkIp } : {}),
+    ...(host.clientNetworkGateway ? { clientNetworkGateway: host.clientNetworkGateway } : {}),
+    ...(host.dnsServers.length > 0 ? { dnsServers: host.dnsServers } : {}),
     tlsCname: host.cname,
     cpuShares: computeClass.shares,
     memoryShares: computeClass.shares,
@@ -46,6 +60,9 @@ export function vchSpec(
     memoryReservationMB: computeClass.memoryReservationMB,
     cpuLimitMHz: computeClass.cpuMHz,
     cpuReservationMHz: computeClass.cpuReservationMHz,
+    ...(host.opsUser ? { opsUser: host.opsUser.user } : {}),
+    ...(extras.registryCa ? { registryCa: true } : {}),
+    timeout: host.timeout,
   };
 }
 
@@ -67,6 +84,8 @@ export function configKeyOfSpecField(field: string, priority: string): string {
       return "buildenv:host.cluster";
     case "tlsCname":
       return "buildenv:host.cname";
+    case "opsUser":
+      return "buildenv:host.opsUser";
     case "cpuShares":
     case "memoryShares":
       return `buildenv:computeClasses.${priority}.shares`;

@@ -3,15 +3,20 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import * as vsphere from "@pulumi/vsphere";
 import { ComputeClass } from "../compute/config";
-import { VchHostConfig } from "./config";
+import { VchHostConfig, cidrAddress } from "./config";
 import { vchSpec } from "./vchSpec";
 import {
+  OPS_PASSWORD_ENV,
+  REGISTRY_CA_ENV,
   TLS_ENV,
   VIC_PASSWORD_ENV,
   createScript,
   deleteScript,
+  dockerHostFor,
   parseDockerEndpoint,
+  replacementKey,
   scriptInterpreter,
+  updateScript,
 } from "./vicMachine";
 
 /** A client certificate for one user of the host (a developer, CI). */
@@ -35,6 +40,21 @@ export interface VirtualContainerHostArgs {
   volumesDisposable: boolean;
   /** Names of the clients to issue certificates for, e.g. `["developer", "ci"]`. At least one. */
   clients: string[];
+  /**
+   * PEM of the CA that signed the registry's certificate, given to the VCH as `--registry-ca`
+   * so it can pull from a registry with a private CA. Default: none (public CAs only).
+   */
+  registryCa?: pulumi.Input<string>;
+}
+
+/**
+ * The address the Docker API is reached at: the static client-network address when there is
+ * one (known before create, and in the certificate), else the cname, which must resolve to the
+ * VCH (vic-machine prints a name only when reverse DNS gives one the certificate accepts,
+ * dispatcher.go:391-477, so the printed address cannot be relied on).
+ */
+export function vchDockerAddress(host: VchHostConfig): string {
+  return host.clientNetworkIp ? cidrAddress(host.clientNetworkIp) : host.cname;
 }
 
 /** Certificates are renewed by replacing them well before they lapse. */
@@ -42,16 +62,16 @@ const CERT_VALIDITY_HOURS = 24 * 365;
 const CERT_EARLY_RENEWAL_HOURS = 24 * 30;
 
 /**
- * A vSphere Integrated Containers Virtual Container Host for one stack: a resource pool sized by
- * the stack's priority, TLS material made here (keys stay Pulumi secrets), and the VCH itself,
- * created and deleted by vic-machine. Its Docker endpoint is read from what vic-machine reports.
+ * A vSphere Integrated Containers Virtual Container Host for one stack: TLS material made here
+ * (keys stay Pulumi secrets), and the VCH itself, created, configured and deleted by
+ * vic-machine, in VIC's own resource pool sized by the stack's compute class. Changes
+ * `vic-machine configure` can make are made in place; the rest replace the VCH.
  */
 export class VirtualContainerHost extends pulumi.ComponentResource {
   /** `tcp://<address>:2376`, as vic-machine reports it. */
   readonly dockerHost: pulumi.Output<string>;
   readonly caCertPem: pulumi.Output<string>;
   readonly clientCertificates: Record<string, ClientCertificate>;
-  readonly resourcePool: vsphere.ResourcePool;
   readonly lifecycle: command.local.Command;
 
   constructor(
@@ -64,28 +84,6 @@ export class VirtualContainerHost extends pulumi.ComponentResource {
     if (args.clients.length === 0) {
       throw new Error("VirtualContainerHost: clients must name at least one client");
     }
-
-    const datacenter = vsphere.getDatacenterOutput({ name: host.datacenter }, { parent: this });
-    const cluster = vsphere.getComputeClusterOutput(
-      { name: host.cluster, datacenterId: datacenter.apply((dc) => dc.id) },
-      { parent: this },
-    );
-    this.resourcePool = new vsphere.ResourcePool(
-      `${name}-pool`,
-      {
-        name: host.name,
-        parentResourcePoolId: cluster.apply((c) => c.resourcePoolId),
-        cpuShareLevel: computeClass.shares,
-        cpuLimit: computeClass.cpuMHz,
-        cpuReservation: computeClass.cpuReservationMHz,
-        cpuExpandable: false,
-        memoryShareLevel: computeClass.shares,
-        memoryLimit: computeClass.memoryMB,
-        memoryReservation: computeClass.memoryReservationMB,
-        memoryExpandable: false,
-      },
-      { parent: this },
-    );
 
     const caKey = new tls.PrivateKey(
       `${name}-ca-key`,
@@ -144,7 +142,12 @@ export class VirtualContainerHost extends pulumi.ComponentResource {
       "server_auth",
       {
         dnsNames: [host.cname],
-        ipAddresses: host.ipAddresses,
+        ipAddresses: [
+          ...new Set([
+            ...host.ipAddresses,
+            ...(host.clientNetworkIp ? [cidrAddress(host.clientNetworkIp)] : []),
+          ]),
+        ],
       },
     );
     this.clientCertificates = {};
@@ -164,12 +167,18 @@ export class VirtualContainerHost extends pulumi.ComponentResource {
             { parent: this },
           )
           .apply((result) => result.id);
-    const spec = thumbprint.apply((t) => vchSpec(host, computeClass, t));
+    const registryCa = args.registryCa;
+    const spec = thumbprint.apply((t) =>
+      vchSpec(host, computeClass, t, { registryCa: registryCa !== undefined }),
+    );
 
     this.lifecycle = new command.local.Command(
       `${name}-vch`,
       {
         create: spec.apply(createScript),
+        // What vic-machine configure changes (certificates, limits, added volume stores, ops
+        // user, registry CA, ...) is changed in place: any other input change runs this.
+        update: spec.apply(updateScript),
         delete: spec.apply((s) => deleteScript(s, { force: args.volumesDisposable })),
         interpreter: scriptInterpreter(),
         // Secrets reach vic-machine only through its environment: never argv, never the script.
@@ -178,28 +187,30 @@ export class VirtualContainerHost extends pulumi.ComponentResource {
           [TLS_ENV.ca]: ca.certPem,
           [TLS_ENV.serverCert]: server.certPem,
           [TLS_ENV.serverKey]: server.privateKeyPem,
+          ...(registryCa !== undefined ? { [REGISTRY_CA_ENV]: registryCa } : {}),
+          ...(host.opsUser ? { [OPS_PASSWORD_ENV]: host.opsUser.password } : {}),
         },
-        // vic-machine changes almost nothing in place and create skips an existing VCH, so any
-        // change to what the VCH is made from replaces it; the volume stores survive that.
-        triggers: [spec.apply(createScript), ca.certPem, server.certPem],
+        // Only what configure cannot change replaces the VCH (configure.go:94-118).
+        triggers: [spec.apply(replacementKey)],
       },
       {
         parent: this,
-        dependsOn: [this.resourcePool],
         // Old and new share one name; the old VCH must be gone before the new one is created.
         deleteBeforeReplace: true,
       },
     );
 
-    this.dockerHost = this.lifecycle.stdout.apply(
-      (stdout) => parseDockerEndpoint(stdout).dockerHost,
-    );
+    const address = vchDockerAddress(host);
+    // Parsing checks what vic-machine reported: a VCH that verifies clients, on port 2376.
+    this.dockerHost = this.lifecycle.stdout.apply((stdout) => {
+      parseDockerEndpoint(stdout);
+      return dockerHostFor(address);
+    });
 
     this.registerOutputs({
       dockerHost: this.dockerHost,
       caCertPem: this.caCertPem,
       clientCertificates: this.clientCertificates,
-      resourcePool: this.resourcePool,
       lifecycle: this.lifecycle,
     });
   }

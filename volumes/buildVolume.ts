@@ -4,6 +4,16 @@ import { Priority } from "../compute/config";
 import { VolumeConfig } from "./config";
 import { volumeName } from "./names";
 
+/**
+ * A capacity in whole decimal MB as VIC's `Capacity` driver option: a bare number there is MiB
+ * (lib/apiservers/engine/proxy/storage_proxy.go:650-687 keeps it as "MB", the port layer makes
+ * a disk of that many × 1024 KB, storage_handlers.go:445-452), rounded up so the disk is never
+ * smaller than asked: 10000 MB (10GB) → 9537.
+ */
+export function vicCapacityMiB(capacityMB: number): number {
+  return Math.ceil((capacityMB * 1_000_000) / 2 ** 20);
+}
+
 /** What a volume needs from the engine it lives on; ContainerHost provides it. */
 export interface VolumeHost {
   /** The Docker provider of the stack's host; the volume is created through it. */

@@ -1,6 +1,7 @@
 /**
- * Volume capacities. VIC's volume driver reads `Capacity` as decimal megabytes (`2g` = 2000 MB,
- * a bare number = MB), so every accepted spelling is normalised to whole MB here, once.
+ * Volume capacities: every accepted spelling is normalised to whole decimal MB here, once (the
+ * label, the quota and the local engine use that). A VCH takes a bare `Capacity` as MiB, so
+ * host/containerHost.ts converts with vicCapacityMiB (volumes/buildVolume.ts).
  */
 
 const UNIT_BYTES: Record<string, number> = {
