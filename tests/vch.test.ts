@@ -606,6 +606,29 @@ describe("Virtual Container Host stacks", () => {
       }
     });
 
+    it("takes buildenv:registry.ca to vic-machine's --registry-ca, as a secret environment value", async () => {
+      const ca = fs.readFileSync(path.join(__dirname, "fixtures", "registry-ca.pem"), "utf8");
+      const config = vchStackConfig();
+      config["buildenv:registry"] = {
+        ...(config["buildenv:registry"] as Record<string, unknown>),
+        ca,
+      };
+      await runStack(config);
+      const lifecycle = mocks.one(COMMAND);
+      assert.ok(String(lifecycle.inputs.create).includes("--registry-ca="));
+      assert.ok(!String(lifecycle.inputs.create).includes("BEGIN CERTIFICATE"));
+      const environment = reveal(lifecycle.inputs.environment) as Record<string, string>;
+      assert.strictEqual(environment.BUILDENV_REGISTRY_CA, ca);
+    });
+
+    it("passes no --registry-ca without buildenv:registry.ca", async () => {
+      await runStack(vchStackConfig());
+      const lifecycle = mocks.one(COMMAND);
+      assert.ok(!String(lifecycle.inputs.create).includes("--registry-ca"));
+      const environment = reveal(lifecycle.inputs.environment) as Record<string, string>;
+      assert.strictEqual(environment.BUILDENV_REGISTRY_CA, undefined);
+    });
+
     it("needs the ops password as a secret, and the ops user for a password", async () => {
       const withoutPassword = opsConfig();
       delete withoutPassword["buildenv:opsPassword"];
