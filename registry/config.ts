@@ -48,6 +48,19 @@ export interface RegistryConfig {
   ca?: string;
   /** Set exactly when `kind` is `harbor`. */
   harbor?: HarborSettings;
+  /**
+   * Set exactly when `kind` is `harbor`: the Harbor provider's account (`harbor:username`,
+   * `harbor:password`), which asks the private project whether it holds the content tag and, on
+   * a developer stack, pushes and pulls. Never given to CI or to the shared stack's build.
+   */
+  harborAccount?: HarborAccount;
+}
+
+/** A Harbor user: the shared stack's administrator, or a developer's own account. */
+export interface HarborAccount {
+  username: string;
+  /** Always a secret output. */
+  password: pulumi.Output<string>;
 }
 
 /**
@@ -227,12 +240,25 @@ export function parseRegistry(
   }
   if (parsed.username !== undefined) {
     problems.push(
-      `buildenv:registry.username: ${show(parsed.username)} is not used with kind: harbor; the shared stack's robot accounts push and pull, and a developer uses their own \`docker login\``,
+      `buildenv:registry.username: ${show(parsed.username)} is not used with kind: harbor; the shared stack's robot accounts push and pull, and a developer stack uses harbor:username`,
     );
   }
   if (password) {
     problems.push(
-      "buildenv:registryPassword: is not used with kind: harbor; the shared stack's robot accounts push and pull, and a developer uses their own `docker login`; remove it with `pulumi config rm buildenv:registryPassword`",
+      "buildenv:registryPassword: is not used with kind: harbor; the shared stack's robot accounts push and pull, and a developer stack uses harbor:password; remove it with `pulumi config rm buildenv:registryPassword`",
+    );
+  }
+  const harborUser = ctx.harbor?.username || ctx.env.HARBOR_USERNAME || undefined;
+  if (harborUser === undefined) {
+    problems.push(
+      "harbor:username: is required with buildenv:registry.kind harbor (or HARBOR_USERNAME): before declaring anything the program asks the private Harbor project whether it holds the image's content tag, and a developer stack pushes and pulls with this account; set it with `pulumi config set harbor:username <user>` (the shared stack: the account that administers the project; a developer: their own Harbor account, a project member with the Developer role)",
+    );
+  } else if (CONTROL.test(harborUser)) {
+    problems.push(`harbor:username: ${show(harborUser)} contains a control character`);
+  }
+  if (!ctx.secrets.harborPassword) {
+    problems.push(
+      "harbor:password: is required with buildenv:registry.kind harbor (or HARBOR_PASSWORD): the password or CLI secret of harbor:username; set it with `pulumi config set --secret harbor:password <password>`",
     );
   }
   if (!shared) {
@@ -253,6 +279,7 @@ export function parseRegistry(
     server: parsed.server,
     repository: `${parsed.project!}/${repository}`,
     ...ca,
+    harborAccount: { username: harborUser!, password: ctx.secrets.harborPassword! },
     harbor: {
       project: parsed.project!,
       repository,

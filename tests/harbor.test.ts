@@ -1,13 +1,27 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as http from "http";
+import { AddressInfo } from "net";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { computeImageTag } from "../image/manifest";
-import { parseConfig } from "../config/load";
+import { loadConfig, parseConfig } from "../config/load";
+import { findImageDigest } from "../image/registryLookup";
+import { resolveBuildImage } from "../image/resolve";
 import { PlannedResource, runPolicies } from "../policy/policies";
 import { ParseContext } from "../config/schema";
-import { isSecretInput, mocks, reveal, secretEnvelope } from "./harness";
-import { NOW, REPO_ROOT, resolveAll, runStack, stubVsphere, vchStackConfig } from "./stack";
+import { isSecretInput, mocks, reveal, secretEnvelope, setConfig, setMode } from "./harness";
+import {
+  HARBOR_ACCOUNT,
+  HARBOR_PASSWORD,
+  HARBOR_USER,
+  NOW,
+  REPO_ROOT,
+  resolveAll,
+  runStack,
+  stubVsphere,
+  vchStackConfig,
+} from "./stack";
 
 const TAG = computeImageTag(REPO_ROOT, ["images/build"]).tag;
 const DIGEST = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -22,6 +36,8 @@ const HEX40 =
   "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]" +
   "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]" +
   "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]";
+/** The shared stack's Harbor administrator password (harbor:password). */
+const ADMIN_PASSWORD = "s3cret-harbor-admin";
 const CA_PEM = fs.readFileSync(path.join(__dirname, "fixtures", "registry-ca.pem"), "utf8");
 
 /** The shared stack on Harbor, as Pulumi.ci.yaml declares it (stack `ci`). */
@@ -36,6 +52,8 @@ function sharedHarbor(registry: Record<string, unknown> = {}): Record<string, un
       ...registry,
     },
     "buildenv:github": { repositories: ["tools", "app"] },
+    "harbor:username": "buildenv-admin",
+    "harbor:password": ADMIN_PASSWORD,
   });
   delete config["buildenv:expiresAt"];
   delete config["buildenv:registryPassword"];
@@ -51,6 +69,7 @@ function developerHarbor(registry: Record<string, unknown> = {}): Record<string,
       project: "buildenv",
       ...registry,
     },
+    ...HARBOR_ACCOUNT,
   });
   delete config["buildenv:registryPassword"];
   return config;
@@ -101,17 +120,32 @@ describe("registry on Harbor", () => {
   });
 
   describe("config", () => {
-    const ctx = (secrets: ParseContext["secrets"] = {}): ParseContext => ({
+    const ctx = (
+      secrets: ParseContext["secrets"] = { harborPassword: pulumi.secret(ADMIN_PASSWORD) },
+      harbor: ParseContext["harbor"] = { username: "buildenv-admin" },
+      env: ParseContext["env"] = {},
+    ): ParseContext => ({
       project: "buildenv",
       stack: "ci",
       now: NOW,
-      env: {},
+      env,
       vsphere: {},
+      harbor,
       secrets,
       pathKind: (p) => (p.endsWith("Dockerfile") ? "file" : "dir"),
     });
 
-    it("defaults the repository to build and keep to 10, and keeps the CA", () => {
+    /** The registry config, its Harbor account's password resolved (and checked secret). */
+    async function registryOf(config: ReturnType<typeof parseConfig>) {
+      const { harborAccount, ...rest } = config.registry!;
+      assert.strictEqual(await pulumi.isSecret(harborAccount!.password), true);
+      return {
+        ...rest,
+        harborAccount: { ...harborAccount, password: await resolveAll(harborAccount!.password) },
+      };
+    }
+
+    it("defaults the repository to build and keep to 10, and keeps the CA", async () => {
       const config = parseConfig(
         {
           shared: "true",
@@ -119,16 +153,38 @@ describe("registry on Harbor", () => {
         },
         ctx(),
       );
-      assert.deepStrictEqual(config.registry, {
+      assert.deepStrictEqual(await registryOf(config), {
         kind: "harbor",
         server: "harbor.example.com",
         repository: "team/build",
         ca: CA_PEM,
+        harborAccount: { username: "buildenv-admin", password: ADMIN_PASSWORD },
         harbor: { project: "team", repository: "build", keep: 10 },
       });
     });
 
-    it("reads every Harbor setting of the shared stack", () => {
+    it("takes the account from HARBOR_USERNAME when harbor:username is unset, as the provider does", async () => {
+      const raw = { registry: { kind: "harbor", server: "harbor.example.com", project: "team" } };
+      const fromEnv = parseConfig(
+        raw,
+        ctx({ harborPassword: pulumi.secret("pw") }, {}, { HARBOR_USERNAME: "bob" }),
+      );
+      assert.deepStrictEqual((await registryOf(fromEnv)).harborAccount, {
+        username: "bob",
+        password: "pw",
+      });
+      const both = parseConfig(
+        raw,
+        ctx(
+          { harborPassword: pulumi.secret("pw") },
+          { username: "carol" },
+          { HARBOR_USERNAME: "bob" },
+        ),
+      );
+      assert.strictEqual(both.registry!.harborAccount!.username, "carol");
+    });
+
+    it("reads every Harbor setting of the shared stack", async () => {
       const config = parseConfig(
         {
           shared: "true",
@@ -144,10 +200,11 @@ describe("registry on Harbor", () => {
         },
         ctx(),
       );
-      assert.deepStrictEqual(config.registry, {
+      assert.deepStrictEqual(await registryOf(config), {
         kind: "harbor",
         server: "harbor.example.com:8443",
         repository: "team/tools/build",
+        harborAccount: { username: "buildenv-admin", password: ADMIN_PASSWORD },
         harbor: {
           project: "team",
           repository: "tools/build",
@@ -393,6 +450,11 @@ describe("registry on Harbor", () => {
       }
       // Build registries, host registryAuth, two REGISTRY_PASSWORD secrets.
       assert.strictEqual(secretUses, 4);
+      // The administrator's password only asks for the tag: it reaches no resource at all.
+      assert.deepStrictEqual(
+        mocks.resources.filter((r) => JSON.stringify(r.inputs).includes(ADMIN_PASSWORD)),
+        [],
+      );
       for (const [key, value] of Object.entries(outputs)) {
         const plain = JSON.stringify(await resolveAll(value)) ?? "";
         for (const secret of robotSecrets) {
@@ -473,7 +535,7 @@ describe("registry on Harbor", () => {
   });
 
   describe("a developer stack", () => {
-    it("declares nothing in Harbor and pushes and pulls with the developer's docker login", async () => {
+    it("declares nothing in Harbor and pushes and pulls with the developer's Harbor account", async () => {
       const { outputs } = await runStack(developerHarbor());
       assert.deepStrictEqual(
         mocks.resources.filter((r) => r.type.startsWith("harbor:")).map((r) => r.type),
@@ -482,13 +544,138 @@ describe("registry on Harbor", () => {
       const image = mocks.one("docker-build:index:Image");
       assert.deepStrictEqual(image.inputs.tags, [`${REPO}:${TAG}`]);
       assert.strictEqual(image.inputs.push, true);
-      assert.strictEqual(image.inputs.registries, undefined);
-      // The Docker provider reads the login for this address from the Docker CLI's config.
+      // harbor:username and harbor:password, not whatever `docker login` the machine holds.
       assert.deepStrictEqual(
-        JSON.parse(mocks.one("pulumi:providers:docker").inputs.registryAuth as string),
-        [{ address: "harbor.example.com" }],
+        image.inputs.registries,
+        secretEnvelope([
+          { address: "harbor.example.com", username: HARBOR_USER, password: HARBOR_PASSWORD },
+        ]),
       );
+      const provider = mocks.one("pulumi:providers:docker");
+      assert.ok(isSecretInput(provider.inputs.registryAuth));
+      assert.deepStrictEqual(JSON.parse(reveal(provider.inputs.registryAuth) as string), [
+        { address: "harbor.example.com", username: HARBOR_USER, password: HARBOR_PASSWORD },
+      ]);
       assert.strictEqual(await resolveAll(outputs.buildImage), `${REPO}@${DIGEST}`);
+      // The password is in exactly those two inputs, each time inside a secret.
+      const carrying = mocks.resources.filter((r) =>
+        strings(r.inputs).some((s) => s.text.includes(HARBOR_PASSWORD)),
+      );
+      assert.deepStrictEqual(carrying.map((r) => r.type).sort(), [
+        "docker-build:index:Image",
+        "pulumi:providers:docker",
+      ]);
+      for (const r of carrying) {
+        for (const s of strings(r.inputs).filter((s) => s.text.includes(HARBOR_PASSWORD))) {
+          assert.strictEqual(s.secret, true, `${r.type}::${r.name}`);
+        }
+      }
+    });
+  });
+
+  describe("the tag lookup", () => {
+    /**
+     * A stand-in Harbor on a loopback port, answering as goharbor/harbor
+     * src/server/middleware/v2auth/auth.go:92-115 (at c50c7ddd) does for a private project: a
+     * request without credentials gets a Bearer challenge naming `<endpoint>/service/token`,
+     * service `harbor-registry`; the token service gives anyone a token, but only a member's
+     * token may pull; a request with a token that may not pull gets `Basic realm="harbor"`.
+     */
+    async function withHarbor(
+      work: (server: string, seen: string[]) => Promise<void>,
+    ): Promise<void> {
+      const seen: string[] = [];
+      const member = `Basic ${Buffer.from(`${HARBOR_USER}:${HARBOR_PASSWORD}`).toString("base64")}`;
+      const harbor = http.createServer((req, res) => {
+        const { port } = harbor.address() as AddressInfo;
+        seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? "(anonymous)"}`);
+        if (req.url?.startsWith("/service/token")) {
+          const token = req.headers.authorization === member ? "member-token" : "anonymous-token";
+          res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ token }));
+          return;
+        }
+        if (req.headers.authorization === "Bearer member-token") {
+          const found = req.url === `/v2/buildenv/build/manifests/${TAG}`;
+          res.writeHead(found ? 200 : 404, found ? { "Docker-Content-Digest": DIGEST } : {}).end();
+          return;
+        }
+        res
+          .writeHead(401, {
+            "WWW-Authenticate": req.headers.authorization
+              ? 'Basic realm="harbor"'
+              : `Bearer realm="http://127.0.0.1:${port}/service/token",service="harbor-registry",scope="repository:buildenv/build:pull"`,
+          })
+          .end();
+      });
+      await new Promise<void>((resolve) => harbor.listen(0, "127.0.0.1", resolve));
+      try {
+        await work(`127.0.0.1:${(harbor.address() as AddressInfo).port}`, seen);
+      } finally {
+        await new Promise((resolve) => harbor.close(resolve));
+      }
+    }
+
+    it("asks the private project with harbor:username and harbor:password, in request headers only", async () => {
+      await withHarbor(async (server, seen) => {
+        await setMode("preview", "dev");
+        setConfig(developerHarbor({ server }), ["vsphere:password", "harbor:password"]);
+        const config = loadConfig(NOW);
+        const found = await resolveBuildImage(config.buildImage, config.registry, REPO_ROOT);
+        assert.strictEqual(found.registryDigest, DIGEST);
+        const basic = Buffer.from(`${HARBOR_USER}:${HARBOR_PASSWORD}`).toString("base64");
+        assert.deepStrictEqual(seen, [
+          `HEAD /v2/buildenv/build/manifests/${TAG} (anonymous)`,
+          `GET /service/token?service=harbor-registry&scope=repository%3Abuildenv%2Fbuild%3Apull Basic ${basic}`,
+          `HEAD /v2/buildenv/build/manifests/${TAG} Bearer member-token`,
+        ]);
+      });
+    });
+
+    it("could not tell anonymously: the private project refuses the anonymous token", async () => {
+      await withHarbor(async (server) => {
+        await assert.rejects(findImageDigest(server, "buildenv/build", TAG), {
+          message: `cannot tell whether the registry holds ${server}/buildenv/build:${TAG}: HEAD http://${server}/v2/buildenv/build/manifests/${TAG} answered 401`,
+        });
+      });
+    });
+
+    it("a refused account fails the run without the password in the message", async () => {
+      await withHarbor(async (server) => {
+        await setMode("update", "dev");
+        setConfig(developerHarbor({ server }), ["vsphere:password", "harbor:password"]);
+        const config = loadConfig(NOW);
+        const wrong = {
+          ...config.registry!,
+          harborAccount: { username: HARBOR_USER, password: pulumi.secret("wrong-password") },
+        };
+        await assert.rejects(resolveBuildImage(config.buildImage, wrong, REPO_ROOT), (e: Error) => {
+          assert.strictEqual(
+            e.message,
+            `cannot tell whether the registry holds ${server}/buildenv/build:${TAG}: HEAD http://${server}/v2/buildenv/build/manifests/${TAG} answered 401; buildenv builds the image only when the registry lacks its content tag, so it must be able to ask (check buildenv:registry and the network)`,
+          );
+          assert.ok(!e.message.includes("wrong-password") && !e.message.includes(HARBOR_PASSWORD));
+          return true;
+        });
+      });
+    });
+
+    it("the shared stack asks with its administrator account, before the robots exist", async () => {
+      await setMode("preview", "ci");
+      setConfig(sharedHarbor(), ["vsphere:password", "harbor:password"]);
+      const config = loadConfig(NOW);
+      const asked: unknown[][] = [];
+      await resolveBuildImage(config.buildImage, config.registry, REPO_ROOT, async (...args) => {
+        asked.push(args);
+        return undefined;
+      });
+      assert.deepStrictEqual(asked, [
+        [
+          "harbor.example.com",
+          "buildenv/build",
+          TAG,
+          { username: "buildenv-admin", password: ADMIN_PASSWORD },
+        ],
+      ]);
     });
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { FUTURE, REPO_ROOT, vchStackConfig } from "./stack";
+import { FUTURE, HARBOR_ACCOUNT, REPO_ROOT, vchStackConfig } from "./stack";
 
 /**
  * Files the symlink and file-name checks need, made here because git cannot carry them portably
@@ -45,12 +45,19 @@ const without = (config: Record<string, unknown>, ...keys: string[]) => {
 
 const harbor = { kind: "harbor", server: "harbor.example.com", project: "buildenv" };
 /** A developer stack on Harbor: no registry user or password of its own. */
-const vchHarbor = (patch: Record<string, unknown> = {}) =>
-  without(vch({ "buildenv:registry": { ...harbor, ...patch } }), "buildenv:registryPassword");
+const vchHarbor = (patch: Record<string, unknown> = {}, account: Record<string, unknown> = {}) =>
+  without(
+    vch({ "buildenv:registry": { ...harbor, ...patch }, ...HARBOR_ACCOUNT, ...account }),
+    "buildenv:registryPassword",
+  );
 /** The shared stack on Harbor: no expiry. */
 const sharedHarbor = (patch: Record<string, unknown> = {}) =>
   without(
-    vch({ "buildenv:shared": "true", "buildenv:registry": { ...harbor, ...patch } }),
+    vch({
+      "buildenv:shared": "true",
+      "buildenv:registry": { ...harbor, ...patch },
+      ...HARBOR_ACCOUNT,
+    }),
     "buildenv:registryPassword",
     "buildenv:expiresAt",
   );
@@ -241,7 +248,15 @@ export const MALFORMED: [string, Record<string, unknown>, string?][] = [
   ["Harbor project name with upper case", vchHarbor({ project: "BuildEnv" })],
   [
     "Harbor registry with a user and password",
-    vch({ "buildenv:registry": { ...harbor, username: "buildenv-ci" } }),
+    vch({ "buildenv:registry": { ...harbor, username: "buildenv-ci" }, ...HARBOR_ACCOUNT }),
+  ],
+  [
+    "Harbor stack without the Harbor account the tag lookup needs",
+    without(vchHarbor(), "harbor:username", "harbor:password"),
+  ],
+  [
+    "Harbor user name with a control character",
+    vchHarbor({}, { "harbor:username": "al\u0007ice" }),
   ],
   ["Harbor keep not a whole number", sharedHarbor({ keep: 2.5 })],
   ["Harbor keep as text", sharedHarbor({ keep: "10" })],
@@ -481,8 +496,15 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
     "buildenv:registry.project: \"BuildEnv\" is not a Harbor project name; use lower-case letters and digits, separated by single '.', '_' or '-'",
   ],
   "Harbor registry with a user and password": [
-    'buildenv:registry.username: "buildenv-ci" is not used with kind: harbor; the shared stack\'s robot accounts push and pull, and a developer uses their own `docker login`',
-    "buildenv:registryPassword: is not used with kind: harbor; the shared stack's robot accounts push and pull, and a developer uses their own `docker login`; remove it with `pulumi config rm buildenv:registryPassword`",
+    'buildenv:registry.username: "buildenv-ci" is not used with kind: harbor; the shared stack\'s robot accounts push and pull, and a developer stack uses harbor:username',
+    "buildenv:registryPassword: is not used with kind: harbor; the shared stack's robot accounts push and pull, and a developer stack uses harbor:password; remove it with `pulumi config rm buildenv:registryPassword`",
+  ],
+  "Harbor stack without the Harbor account the tag lookup needs": [
+    "harbor:username: is required with buildenv:registry.kind harbor (or HARBOR_USERNAME): before declaring anything the program asks the private Harbor project whether it holds the image's content tag, and a developer stack pushes and pulls with this account; set it with `pulumi config set harbor:username <user>` (the shared stack: the account that administers the project; a developer: their own Harbor account, a project member with the Developer role)",
+    "harbor:password: is required with buildenv:registry.kind harbor (or HARBOR_PASSWORD): the password or CLI secret of harbor:username; set it with `pulumi config set --secret harbor:password <password>`",
+  ],
+  "Harbor user name with a control character": [
+    'harbor:username: "al\\u0007ice" contains a control character',
   ],
   "Harbor keep not a whole number": [
     "buildenv:registry.keep: 2.5 is not a number of content tags; use a whole number from 1 to 1000",
