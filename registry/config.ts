@@ -23,8 +23,18 @@ export interface HarborSettings {
   project: string;
   /** The repository inside the project, e.g. `build`. */
   repository: string;
-  /** How many content tags retention keeps (newest pushed first). */
-  keep: number;
+  /**
+   * Content tags are immutable (`buildenv:registry.immutable`, default true): nobody re-pushes or
+   * deletes one, and retention cannot delete one either (Harbor's retention skips immutable tags:
+   * goharbor/harbor src/pkg/retention/policy/action/performer.go:55-93 at c50c7ddd), so it only
+   * removes untagged artifacts.
+   */
+  immutable: boolean;
+  /**
+   * How many content tags retention keeps (newest pushed first); set exactly when `immutable` is
+   * false (default DEFAULT_KEEP), since retention cannot prune immutable tags.
+   */
+  keep?: number;
   /** Project storage quota in Harbor's GB (2^30 bytes); undefined: unlimited. */
   storageQuotaGB?: number;
   /** Schedule of the instance-wide garbage collection; undefined: not declared. */
@@ -147,6 +157,9 @@ const registrySchema = strict({
         `${show(i.input)} is not a Harbor project name; use lower-case letters and digits, separated by single '.', '_' or '-'`,
     })
     .optional(),
+  immutable: z
+    .boolean({ error: (i) => `${show(i.input)} is not a boolean; use true or false` })
+    .optional(),
   keep: wholeNumber("a number of content tags", 1, 1000).optional(),
   storageQuotaGB: wholeNumber("a quota in GB", 1, 1_000_000).optional(),
   garbageCollection: z
@@ -166,9 +179,15 @@ const registrySchema = strict({
 });
 
 /** Keys that only mean something to Harbor. */
-const HARBOR_ONLY = ["project", "keep", "storageQuotaGB", "garbageCollection"] as const;
+const HARBOR_ONLY = [
+  "project",
+  "immutable",
+  "keep",
+  "storageQuotaGB",
+  "garbageCollection",
+] as const;
 /** Keys only the shared stack, which owns the Harbor project, may set. */
-const SHARED_ONLY = ["keep", "storageQuotaGB", "garbageCollection"] as const;
+const SHARED_ONLY = ["immutable", "keep", "storageQuotaGB", "garbageCollection"] as const;
 
 /**
  * `buildenv:registry` (with `buildenv:registryPassword`), undefined when not set. `shared` is
@@ -261,6 +280,12 @@ export function parseRegistry(
       "harbor:password: is required with buildenv:registry.kind harbor (or HARBOR_PASSWORD): the password or CLI secret of harbor:username; set it with `pulumi config set --secret harbor:password <password>`",
     );
   }
+  const immutable = parsed.immutable ?? true;
+  if (immutable && parsed.keep !== undefined) {
+    problems.push(
+      `buildenv:registry.keep: ${show(parsed.keep)} has no effect while buildenv:registry.immutable is true${parsed.immutable === undefined ? " (the default)" : ""}: Harbor's retention never deletes an immutable tag, so every content tag stays; remove keep, or set immutable: false to let retention keep only the newest ${show(parsed.keep)} content tags`,
+    );
+  }
   if (!shared) {
     for (const key of SHARED_ONLY) {
       if (parsed[key] !== undefined) {
@@ -283,7 +308,8 @@ export function parseRegistry(
     harbor: {
       project: parsed.project!,
       repository,
-      keep: (parsed.keep as number | undefined) ?? DEFAULT_KEEP,
+      immutable,
+      ...(immutable ? {} : { keep: (parsed.keep as number | undefined) ?? DEFAULT_KEEP }),
       ...(parsed.storageQuotaGB !== undefined
         ? { storageQuotaGB: parsed.storageQuotaGB as number }
         : {}),

@@ -145,7 +145,7 @@ describe("registry on Harbor", () => {
       };
     }
 
-    it("defaults the repository to build and keep to 10, and keeps the CA", async () => {
+    it("defaults the repository to build and content tags to immutable, and keeps the CA", async () => {
       const config = parseConfig(
         {
           shared: "true",
@@ -159,7 +159,7 @@ describe("registry on Harbor", () => {
         repository: "team/build",
         ca: CA_PEM,
         harborAccount: { username: "buildenv-admin", password: ADMIN_PASSWORD },
-        harbor: { project: "team", repository: "build", keep: 10 },
+        harbor: { project: "team", repository: "build", immutable: true },
       });
     });
 
@@ -193,6 +193,7 @@ describe("registry on Harbor", () => {
             server: "harbor.example.com:8443",
             project: "team",
             repository: "tools/build",
+            immutable: false,
             keep: 3,
             storageQuotaGB: 50,
             garbageCollection: "0 0 3 * * 6",
@@ -208,6 +209,7 @@ describe("registry on Harbor", () => {
         harbor: {
           project: "team",
           repository: "tools/build",
+          immutable: false,
           keep: 3,
           storageQuotaGB: 50,
           garbageCollection: "0 0 3 * * 6",
@@ -224,6 +226,27 @@ describe("registry on Harbor", () => {
         kind: "generic",
         server: "registry.local:65535",
         repository: "team/build",
+      });
+    });
+
+    it("defaults keep to 10 once content tags are mutable", () => {
+      const config = parseConfig(
+        {
+          shared: "true",
+          registry: {
+            kind: "harbor",
+            server: "harbor.example.com",
+            project: "team",
+            immutable: false,
+          },
+        },
+        ctx(),
+      );
+      assert.deepStrictEqual(config.registry!.harbor, {
+        project: "team",
+        repository: "build",
+        immutable: false,
+        keep: 10,
       });
     });
   });
@@ -306,8 +329,32 @@ describe("registry on Harbor", () => {
       }
     });
 
-    it("keeps the newest 10 content tags and the cache tag, daily; other repositories untouched", async () => {
+    it("by default keeps every (immutable) content tag and the cache tag, deleting only untagged artifacts, daily", async () => {
       await runStack(sharedHarbor(), { stack: "ci" });
+      assert.deepStrictEqual(mocks.one(RETENTION).inputs, {
+        scope: "buildenv-ci-registry-id",
+        schedule: "Daily",
+        rules: [
+          {
+            alwaysRetain: true,
+            repoMatching: "build",
+            tagMatching: HEX40,
+            untaggedArtifacts: false,
+          },
+          {
+            alwaysRetain: true,
+            repoMatching: "build",
+            tagMatching: "cache",
+            untaggedArtifacts: false,
+          },
+        ],
+      });
+      assert.strictEqual(mocks.ofType(IMMUTABLE).length, 1);
+    });
+
+    it("with immutable: false keeps the newest 10 content tags and the cache tag, and no immutable rule", async () => {
+      await runStack(sharedHarbor({ immutable: false }), { stack: "ci" });
+      assert.deepStrictEqual(mocks.ofType(IMMUTABLE), []);
       assert.deepStrictEqual(mocks.one(RETENTION).inputs, {
         scope: "buildenv-ci-registry-id",
         schedule: "Daily",
@@ -329,7 +376,9 @@ describe("registry on Harbor", () => {
     });
 
     it("keeps as many content tags as configured, in the configured repository", async () => {
-      await runStack(sharedHarbor({ keep: 3, repository: "tools/build" }), { stack: "ci" });
+      await runStack(sharedHarbor({ immutable: false, keep: 3, repository: "tools/build" }), {
+        stack: "ci",
+      });
       const rules = mocks.one(RETENTION).inputs.rules as Record<string, unknown>[];
       assert.deepStrictEqual(
         rules.map((r) => [r.mostRecentlyPushed, r.alwaysRetain, r.repoMatching, r.tagMatching]),
@@ -338,6 +387,9 @@ describe("registry on Harbor", () => {
           [undefined, true, "tools/build", "cache"],
         ],
       );
+      mocks.reset();
+      stubVsphere();
+      await runStack(sharedHarbor({ repository: "tools/build" }), { stack: "ci" });
       assert.strictEqual(mocks.one(IMMUTABLE).inputs.repoMatching, "tools/build");
       assert.deepStrictEqual(mocks.one("docker-build:index:Image").inputs.tags, [
         `harbor.example.com/buildenv/tools/build:${TAG}`,

@@ -260,11 +260,14 @@ export const MALFORMED: [string, Record<string, unknown>, string?][] = [
   ],
   ["Harbor keep not a whole number", sharedHarbor({ keep: 2.5 })],
   ["Harbor keep as text", sharedHarbor({ keep: "10" })],
+  ["Harbor keep with immutable content tags", sharedHarbor({ keep: 5 })],
+  ["Harbor keep with immutable: true said", sharedHarbor({ immutable: true, keep: 20 })],
+  ["Harbor immutable as text", sharedHarbor({ immutable: "false" })],
   ["Harbor quota of zero", sharedHarbor({ storageQuotaGB: 0 })],
   ["unknown garbage collection schedule", sharedHarbor({ garbageCollection: "Nightly" })],
   [
     "Harbor project policies on a developer stack",
-    vchHarbor({ keep: 5, storageQuotaGB: 100, garbageCollection: "Weekly" }),
+    vchHarbor({ immutable: false, keep: 5, storageQuotaGB: 100, garbageCollection: "Weekly" }),
   ],
   [
     "CI secrets from a developer stack on Harbor",
@@ -509,6 +512,15 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
   "Harbor keep not a whole number": [
     "buildenv:registry.keep: 2.5 is not a number of content tags; use a whole number from 1 to 1000",
   ],
+  "Harbor keep with immutable content tags": [
+    "buildenv:registry.keep: 5 has no effect while buildenv:registry.immutable is true (the default): Harbor's retention never deletes an immutable tag, so every content tag stays; remove keep, or set immutable: false to let retention keep only the newest 5 content tags",
+  ],
+  "Harbor keep with immutable: true said": [
+    "buildenv:registry.keep: 20 has no effect while buildenv:registry.immutable is true: Harbor's retention never deletes an immutable tag, so every content tag stays; remove keep, or set immutable: false to let retention keep only the newest 20 content tags",
+  ],
+  "Harbor immutable as text": [
+    'buildenv:registry.immutable: "false" is not a boolean; use true or false',
+  ],
   "Harbor keep as text": [
     'buildenv:registry.keep: "10" is not a number of content tags; use a whole number from 1 to 1000',
   ],
@@ -519,6 +531,7 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
     'buildenv:registry.garbageCollection: "Nightly" is not a schedule; use Hourly, Daily, Weekly or a six-field cron (seconds first), e.g. "0 0 3 * * 6"',
   ],
   "Harbor project policies on a developer stack": [
+    "buildenv:registry.immutable: false is set on a developer stack; only the shared stack (buildenv:shared: true) declares the Harbor project and its policies",
     "buildenv:registry.keep: 5 is set on a developer stack; only the shared stack (buildenv:shared: true) declares the Harbor project and its policies",
     "buildenv:registry.storageQuotaGB: 100 is set on a developer stack; only the shared stack (buildenv:shared: true) declares the Harbor project and its policies",
     'buildenv:registry.garbageCollection: "Weekly" is set on a developer stack; only the shared stack (buildenv:shared: true) declares the Harbor project and its policies',
