@@ -547,11 +547,43 @@ describe("registry on Harbor", () => {
           dependencies: mocks.optionsOf(r.type, r.name).dependencies,
         }));
 
-    it("finds no violation", async () => {
+    it("finds no violation, with immutable content tags or without", async () => {
       await runStack(sharedHarbor(), { stack: "ci" });
       assert.deepStrictEqual(
         runPolicies(planned(), {}, () => NOW),
         [],
+      );
+      mocks.reset();
+      stubVsphere();
+      await runStack(sharedHarbor({ immutable: false, keep: 5 }), { stack: "ci" });
+      assert.deepStrictEqual(
+        runPolicies(planned(), {}, () => NOW),
+        [],
+      );
+    });
+
+    it("reports what the stack used to declare: newest-10 retention on immutable content tags", async () => {
+      await runStack(sharedHarbor(), { stack: "ci" });
+      const resources = planned().map((r) =>
+        r.type === RETENTION
+          ? {
+              ...r,
+              props: {
+                ...r.props,
+                rules: (r.props.rules as Record<string, unknown>[]).map((rule, i) => {
+                  if (i !== 0) return rule;
+                  const { alwaysRetain: _dropped, ...rest } = rule;
+                  return { ...rest, mostRecentlyPushed: 10 };
+                }),
+              },
+            }
+          : r,
+      );
+      assert.deepStrictEqual(
+        runPolicies(resources, {}, () => NOW),
+        [
+          `buildenv-harbor-retention-immutable: Rule 0 of retention policy "buildenv-ci-registry-retention" prunes tags "${HEX40}" of "build" by mostRecentlyPushed, but immutable tag rule "buildenv-ci-registry-immutable" protects them and Harbor's retention never deletes an immutable tag; retain them always, or drop the immutable rule (buildenv:registry.immutable: false).`,
+        ],
       );
     });
 
