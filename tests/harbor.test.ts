@@ -572,8 +572,9 @@ describe("registry on Harbor", () => {
                 ...r.props,
                 rules: (r.props.rules as Record<string, unknown>[]).map((rule, i) => {
                   if (i !== 0) return rule;
-                  const { alwaysRetain: _dropped, ...rest } = rule;
-                  return { ...rest, mostRecentlyPushed: 10 };
+                  const pruning: Record<string, unknown> = { ...rule, mostRecentlyPushed: 10 };
+                  delete pruning.alwaysRetain;
+                  return pruning;
                 }),
               },
             }
