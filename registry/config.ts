@@ -275,7 +275,7 @@ export function parseRegistry(
   } else if (CONTROL.test(harborUser)) {
     problems.push(`harbor:username: ${show(harborUser)} contains a control character`);
   }
-  if (!ctx.secrets.harborPassword) {
+  if (!ctx.harbor?.password) {
     problems.push(
       "harbor:password: is required with buildenv:registry.kind harbor (or HARBOR_PASSWORD): the password or CLI secret of harbor:username; set it with `pulumi config set --secret harbor:password <password>`",
     );
@@ -304,7 +304,7 @@ export function parseRegistry(
     server: parsed.server,
     repository: `${parsed.project!}/${repository}`,
     ...ca,
-    harborAccount: { username: harborUser!, password: ctx.secrets.harborPassword! },
+    harborAccount: { username: harborUser!, password: ctx.harbor?.password! },
     harbor: {
       project: parsed.project!,
       repository,

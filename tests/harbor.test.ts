@@ -121,8 +121,10 @@ describe("registry on Harbor", () => {
 
   describe("config", () => {
     const ctx = (
-      secrets: ParseContext["secrets"] = { harborPassword: pulumi.secret(ADMIN_PASSWORD) },
-      harbor: ParseContext["harbor"] = { username: "buildenv-admin" },
+      harbor: ParseContext["harbor"] = {
+        username: "buildenv-admin",
+        password: pulumi.secret(ADMIN_PASSWORD),
+      },
       env: ParseContext["env"] = {},
     ): ParseContext => ({
       project: "buildenv",
@@ -131,7 +133,7 @@ describe("registry on Harbor", () => {
       env,
       vsphere: {},
       harbor,
-      secrets,
+      secrets: {},
       pathKind: (p) => (p.endsWith("Dockerfile") ? "file" : "dir"),
     });
 
@@ -167,7 +169,7 @@ describe("registry on Harbor", () => {
       const raw = { registry: { kind: "harbor", server: "harbor.example.com", project: "team" } };
       const fromEnv = parseConfig(
         raw,
-        ctx({ harborPassword: pulumi.secret("pw") }, {}, { HARBOR_USERNAME: "bob" }),
+        ctx({ password: pulumi.secret("pw") }, { HARBOR_USERNAME: "bob" }),
       );
       assert.deepStrictEqual((await registryOf(fromEnv)).harborAccount, {
         username: "bob",
@@ -175,11 +177,7 @@ describe("registry on Harbor", () => {
       });
       const both = parseConfig(
         raw,
-        ctx(
-          { harborPassword: pulumi.secret("pw") },
-          { username: "carol" },
-          { HARBOR_USERNAME: "bob" },
-        ),
+        ctx({ username: "carol", password: pulumi.secret("pw") }, { HARBOR_USERNAME: "bob" }),
       );
       assert.strictEqual(both.registry!.harborAccount!.username, "carol");
     });
