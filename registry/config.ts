@@ -268,6 +268,7 @@ export function parseRegistry(
     );
   }
   const harborUser = ctx.harbor?.username || ctx.env.HARBOR_USERNAME || undefined;
+  const harborPassword = ctx.harbor?.password;
   if (harborUser === undefined) {
     problems.push(
       "harbor:username: is required with buildenv:registry.kind harbor (or HARBOR_USERNAME): before declaring anything the program asks the private Harbor project whether it holds the image's content tag, and a developer stack pushes and pulls with this account; set it with `pulumi config set harbor:username <user>` (the shared stack: the account that administers the project; a developer: their own Harbor account, a project member with the Developer role)",
@@ -275,7 +276,7 @@ export function parseRegistry(
   } else if (CONTROL.test(harborUser)) {
     problems.push(`harbor:username: ${show(harborUser)} contains a control character`);
   }
-  if (!ctx.harbor?.password) {
+  if (!harborPassword) {
     problems.push(
       "harbor:password: is required with buildenv:registry.kind harbor (or HARBOR_PASSWORD): the password or CLI secret of harbor:username; set it with `pulumi config set --secret harbor:password <password>`",
     );
@@ -304,7 +305,7 @@ export function parseRegistry(
     server: parsed.server,
     repository: `${parsed.project!}/${repository}`,
     ...ca,
-    harborAccount: { username: harborUser!, password: ctx.harbor?.password! },
+    harborAccount: { username: harborUser!, password: harborPassword! },
     harbor: {
       project: parsed.project!,
       repository,
