@@ -84,7 +84,15 @@ export const PLAIN_FOREIGN_KEYS: Readonly<Record<string, string>> = {
   "vsphere:vsphereServer": "vic-machine's --target command-line flag and the VCH's outputs",
   "vsphere:user": "vic-machine's --user command-line flag",
   "vsphere:allowUnverifiedSsl": "the provider setup and vic-machine's flags",
+  // The account's name, not a credential: read with Config.get like vsphere:user.
+  "harbor:username": "the Harbor registry lookup and the build's and host's registry logins",
 };
+
+/**
+ * Keys of other namespaces the program reads only as secrets (`getSecret`): a plain value would
+ * sit readable in the stack file, so it is refused. `vsphere:password` predates this rule.
+ */
+export const SECRET_FOREIGN_KEYS: ReadonlySet<string> = new Set(["harbor:password"]);
 
 /** Why a plain buildenv key cannot be a secret, and what to do instead, by key. */
 const PLAIN_BECAUSE: Partial<Record<ConfigKey, string>> = {
@@ -200,8 +208,14 @@ export function readRawConfig(
   const problems: string[] = [];
   for (const fullKey of Object.keys(all).sort()) {
     if (fullKey in PLAIN_FOREIGN_KEYS && isSecret(fullKey)) {
+      const credential = fullKey.startsWith("harbor:") ? "harbor:password" : "vsphere:password";
       problems.push(
-        `${fullKey}: is marked secret, but it is passed in plain text to ${PLAIN_FOREIGN_KEYS[fullKey]}; it is not a credential, so set it without --secret (pulumi config set ${fullKey} <value>); the credential is vsphere:password (pulumi config set --secret vsphere:password)`,
+        `${fullKey}: is marked secret, but it is passed in plain text to ${PLAIN_FOREIGN_KEYS[fullKey]}; it is not a credential, so set it without --secret (pulumi config set ${fullKey} <value>); the credential is ${credential} (pulumi config set --secret ${credential})`,
+      );
+    }
+    if (SECRET_FOREIGN_KEYS.has(fullKey) && !isSecret(fullKey)) {
+      problems.push(
+        `${fullKey}: is stored in plain text in the stack file; set it as a secret: pulumi config set --secret ${fullKey} <value>`,
       );
     }
     if (!fullKey.startsWith("buildenv:")) {
@@ -248,10 +262,16 @@ export function loadConfig(now: Date = new Date()): BuildenvConfig {
   const { raw, problems } = readRawConfig(pulumi.runtime.allConfig(), isConfigSecret);
   const buildenv = new pulumi.Config("buildenv");
   const vsphere = new pulumi.Config("vsphere");
+  const harbor = new pulumi.Config("harbor");
   const env = process.env;
   const vspherePassword =
     vsphere.getSecret("password") ??
     (env.VSPHERE_PASSWORD ? pulumi.secret(env.VSPHERE_PASSWORD) : undefined);
+  // The Harbor provider's own config and env fallback (harbor.json `config`), so one account
+  // serves the provider and the registry lookup.
+  const harborPassword =
+    harbor.getSecret("password") ??
+    (env.HARBOR_PASSWORD ? pulumi.secret(env.HARBOR_PASSWORD) : undefined);
   const root = process.cwd();
   const parse = () =>
     parseConfig(raw, {
@@ -263,7 +283,9 @@ export function loadConfig(now: Date = new Date()): BuildenvConfig {
         VSPHERE_SERVER: env.VSPHERE_SERVER,
         VSPHERE_USER: env.VSPHERE_USER,
         VSPHERE_ALLOW_UNVERIFIED_SSL: env.VSPHERE_ALLOW_UNVERIFIED_SSL,
+        HARBOR_USERNAME: env.HARBOR_USERNAME,
       },
+      harbor: { username: harbor.get("username"), password: harborPassword },
       vsphere: {
         vsphereServer: vsphere.get("vsphereServer"),
         user: vsphere.get("user"),

@@ -15,6 +15,12 @@ export interface ParseContext {
   env: Readonly<Record<string, string | undefined>>;
   /** The vSphere provider's config (`vsphere:*`), plain values only. */
   vsphere: { vsphereServer?: string; user?: string; allowUnverifiedSsl?: string };
+  /**
+   * The Harbor provider's account: `harbor:username` as plain text, and `harbor:password` (else
+   * HARBOR_PASSWORD, the provider's own fallback) already wrapped as a secret output. Default:
+   * none set.
+   */
+  harbor?: { username?: string; password?: pulumi.Output<string> };
   /** Secrets, already wrapped as secret outputs; only their presence is validated. */
   secrets: {
     registryPassword?: pulumi.Output<string>;

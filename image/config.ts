@@ -18,6 +18,15 @@ export const LINUX_PLATFORMS = Object.values(dockerbuild.Platform).filter((p) =>
   p.startsWith("linux/"),
 ) as [string, ...string[]];
 
+/**
+ * Undefined when `platform` may be `buildenv:buildImage.platform`, else what is wrong (the very
+ * message config gives, so `npm run image-tag -- --platform` refuses exactly what the stack does).
+ */
+export function platformProblem(platform: string): string | undefined {
+  const result = oneOf(LINUX_PLATFORMS).safeParse(platform);
+  return result.success ? undefined : result.error.issues[0].message;
+}
+
 export interface BuildImageConfig {
   /** Build context directory, relative to the project directory. */
   context: string;

@@ -48,13 +48,18 @@ export async function resolveBuildImage(
   if (!registry) {
     return { imageTag };
   }
+  // A generic registry's user comes from config as text. Harbor's robots exist only once the
+  // shared stack has run, so Harbor is asked with the provider's account (harbor:username and
+  // harbor:password, required by config: the project is private).
+  const account = registry.harborAccount ?? {
+    username: typeof registry.username === "string" ? registry.username : undefined,
+    password: registry.password,
+  };
   let credentials: RegistryCredentials | undefined;
-  // A generic registry's user comes from config as text; Harbor's robots exist only once the
-  // shared stack has run, so they cannot be asked with here.
-  if (typeof registry.username === "string" && registry.password) {
-    const username = registry.username;
+  if (account.username !== undefined && account.password) {
+    const username = account.username;
     // A config secret is known at once, on preview too; it only ever goes into a request header.
-    const password = await new Promise<string>((resolve) => registry.password!.apply(resolve));
+    const password = await new Promise<string>((resolve) => account.password!.apply(resolve));
     credentials = { username, password };
   }
   let registryDigest: string | undefined;

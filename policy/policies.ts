@@ -24,6 +24,7 @@ export const COMMAND_TYPE = "command:local:Command";
 export const HARBOR_PROJECT_TYPE = "harbor:index/project:Project";
 export const HARBOR_ROBOT_TYPE = "harbor:index/robotAccount:RobotAccount";
 export const HARBOR_RETENTION_TYPE = "harbor:index/retentionPolicy:RetentionPolicy";
+export const HARBOR_IMMUTABLE_TYPE = "harbor:index/immutableTagRule:ImmutableTagRule";
 
 /** The only actions a buildenv robot may be granted, on Harbor's `repository` resource. */
 export const ROBOT_ACTIONS: readonly string[] = ["pull", "push"];
@@ -647,6 +648,67 @@ export function makeDeveloperStackExpiryPolicy(now: () => Date): policy.StackVal
 /** The developer stack expiry policy on the real clock. */
 export const developerStackExpiryPolicy = makeDeveloperStackExpiryPolicy(() => new Date());
 
+/** Retention rule fields that keep only some of the tags a rule selects (the rest are deleted). */
+const PRUNING_RULE_FIELDS = [
+  "mostRecentlyPushed",
+  "mostRecentlyPulled",
+  "nDaysSinceLastPush",
+  "nDaysSinceLastPull",
+] as const;
+
+/**
+ * (11) No retention rule prunes the tags an immutable tag rule of the same Harbor project
+ * protects: Harbor's retention never deletes an immutable tag (goharbor/harbor
+ * src/pkg/retention/policy/action/performer.go:55-93 at c50c7ddd marks it IMMUTABLE instead), so
+ * such a rule silently keeps every tag. Rules are compared by their repoMatching and tagMatching
+ * patterns as written, not by whether two globs overlap.
+ */
+export const harborRetentionImmutablePolicy: policy.StackValidationPolicy = {
+  name: "buildenv-harbor-retention-immutable",
+  description:
+    "No Harbor retention rule prunes tags that an immutable tag rule of the same project protects; retention never deletes those.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, reportViolation) => {
+    const projects = args.resources.filter((r) => r.type === HARBOR_PROJECT_TYPE);
+    if (projects.length === 0) {
+      args.notApplicable("The stack declares no Harbor project");
+    }
+    const dependsOn = (r: policy.PolicyResource, property: string, urn: string) =>
+      [...(r.propertyDependencies[property] ?? []), ...r.dependencies].some((d) => d.urn === urn);
+    for (const project of projects) {
+      const immutable = args.resources.filter(
+        (r) =>
+          r.type === HARBOR_IMMUTABLE_TYPE &&
+          r.props.disabled !== true &&
+          dependsOn(r, "projectId", project.urn),
+      );
+      const retentions = args.resources.filter(
+        (r) => r.type === HARBOR_RETENTION_TYPE && dependsOn(r, "scope", project.urn),
+      );
+      for (const retention of retentions) {
+        const rules = (retention.props.rules ?? []) as Record<string, unknown>[];
+        rules.forEach((rule, i) => {
+          const field = PRUNING_RULE_FIELDS.find((f) => rule[f] !== undefined);
+          if (rule.disabled === true || rule.alwaysRetain === true || field === undefined) {
+            return;
+          }
+          const locked = immutable.find(
+            (m) =>
+              m.props.repoMatching === rule.repoMatching &&
+              m.props.tagMatching === rule.tagMatching,
+          );
+          if (locked) {
+            reportViolation(
+              `Rule ${i} of retention policy "${retention.name}" prunes tags ${JSON.stringify(rule.tagMatching)} of ${JSON.stringify(rule.repoMatching)} by ${field}, but immutable tag rule "${locked.name}" protects them and Harbor's retention never deletes an immutable tag; retain them always, or drop the immutable rule (buildenv:registry.immutable: false).`,
+              retention.urn,
+            );
+          }
+        });
+      }
+    }
+  },
+};
+
 /**
  * Every policy of the pack, the stack expiry policy reading the given clock.
  *
@@ -665,6 +727,7 @@ export function makePolicies(now: () => Date = () => new Date()): policy.Policie
     harborRobotLeastPrivilegePolicy,
     harborPrivateProjectPolicy,
     harborRetentionPolicy,
+    harborRetentionImmutablePolicy,
   ];
 }
 

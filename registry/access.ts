@@ -39,10 +39,9 @@ export interface RegistryAccess {
  * - generic: the configured user and password (if any) everywhere;
  * - Harbor, shared stack: the push robot builds, the host and each CI repository pull with a
  *   pull-only robot of their own;
- * - Harbor, developer stack: nothing is declared; the developer's own `docker login` pushes
- *   (docker-build layers its `registries` on top of the host's Docker credentials, and is given
- *   none here) and pulls (a Docker provider `registryAuth` entry with only an address reads the
- *   login from `configFile`, default `~/.docker/config.json`, per the docker provider schema).
+ * - Harbor, developer stack: nothing is declared; the developer's own Harbor account
+ *   (`harbor:username`, `harbor:password`, which also asked for the tag) pushes and pulls: one
+ *   account, from config, rather than whatever `docker login` the machine happens to hold.
  */
 export function declareRegistryAccess(name: string, args: RegistryAccessArgs): RegistryAccess {
   const { registry } = args;
@@ -60,8 +59,10 @@ export function declareRegistryAccess(name: string, args: RegistryAccessArgs): R
         : {}),
     };
   }
+  const account = registry.harborAccount!;
   if (!args.shared) {
-    return { pushTo: registry, hostLogin: { address: registry.server } };
+    const login = { username: account.username, password: account.password };
+    return { pushTo: { ...registry, ...login }, hostLogin: { address: registry.server, ...login } };
   }
   const repositories = args.ciRepositories ?? [];
   const hostRobot = hostRobotName(args.stack);

@@ -23,8 +23,18 @@ export interface HarborSettings {
   project: string;
   /** The repository inside the project, e.g. `build`. */
   repository: string;
-  /** How many content tags retention keeps (newest pushed first). */
-  keep: number;
+  /**
+   * Content tags are immutable (`buildenv:registry.immutable`, default true): nobody re-pushes or
+   * deletes one, and retention cannot delete one either (Harbor's retention skips immutable tags:
+   * goharbor/harbor src/pkg/retention/policy/action/performer.go:55-93 at c50c7ddd), so it only
+   * removes untagged artifacts.
+   */
+  immutable: boolean;
+  /**
+   * How many content tags retention keeps (newest pushed first); set exactly when `immutable` is
+   * false (default DEFAULT_KEEP), since retention cannot prune immutable tags.
+   */
+  keep?: number;
   /** Project storage quota in Harbor's GB (2^30 bytes); undefined: unlimited. */
   storageQuotaGB?: number;
   /** Schedule of the instance-wide garbage collection; undefined: not declared. */
@@ -48,6 +58,19 @@ export interface RegistryConfig {
   ca?: string;
   /** Set exactly when `kind` is `harbor`. */
   harbor?: HarborSettings;
+  /**
+   * Set exactly when `kind` is `harbor`: the Harbor provider's account (`harbor:username`,
+   * `harbor:password`), which asks the private project whether it holds the content tag and, on
+   * a developer stack, pushes and pulls. Never given to CI or to the shared stack's build.
+   */
+  harborAccount?: HarborAccount;
+}
+
+/** A Harbor user: the shared stack's administrator, or a developer's own account. */
+export interface HarborAccount {
+  username: string;
+  /** Always a secret output. */
+  password: pulumi.Output<string>;
 }
 
 /**
@@ -134,6 +157,9 @@ const registrySchema = strict({
         `${show(i.input)} is not a Harbor project name; use lower-case letters and digits, separated by single '.', '_' or '-'`,
     })
     .optional(),
+  immutable: z
+    .boolean({ error: (i) => `${show(i.input)} is not a boolean; use true or false` })
+    .optional(),
   keep: wholeNumber("a number of content tags", 1, 1000).optional(),
   storageQuotaGB: wholeNumber("a quota in GB", 1, 1_000_000).optional(),
   garbageCollection: z
@@ -153,9 +179,15 @@ const registrySchema = strict({
 });
 
 /** Keys that only mean something to Harbor. */
-const HARBOR_ONLY = ["project", "keep", "storageQuotaGB", "garbageCollection"] as const;
+const HARBOR_ONLY = [
+  "project",
+  "immutable",
+  "keep",
+  "storageQuotaGB",
+  "garbageCollection",
+] as const;
 /** Keys only the shared stack, which owns the Harbor project, may set. */
-const SHARED_ONLY = ["keep", "storageQuotaGB", "garbageCollection"] as const;
+const SHARED_ONLY = ["immutable", "keep", "storageQuotaGB", "garbageCollection"] as const;
 
 /**
  * `buildenv:registry` (with `buildenv:registryPassword`), undefined when not set. `shared` is
@@ -227,12 +259,32 @@ export function parseRegistry(
   }
   if (parsed.username !== undefined) {
     problems.push(
-      `buildenv:registry.username: ${show(parsed.username)} is not used with kind: harbor; the shared stack's robot accounts push and pull, and a developer uses their own \`docker login\``,
+      `buildenv:registry.username: ${show(parsed.username)} is not used with kind: harbor; the shared stack's robot accounts push and pull, and a developer stack uses harbor:username`,
     );
   }
   if (password) {
     problems.push(
-      "buildenv:registryPassword: is not used with kind: harbor; the shared stack's robot accounts push and pull, and a developer uses their own `docker login`; remove it with `pulumi config rm buildenv:registryPassword`",
+      "buildenv:registryPassword: is not used with kind: harbor; the shared stack's robot accounts push and pull, and a developer stack uses harbor:password; remove it with `pulumi config rm buildenv:registryPassword`",
+    );
+  }
+  const harborUser = ctx.harbor?.username || ctx.env.HARBOR_USERNAME || undefined;
+  const harborPassword = ctx.harbor?.password;
+  if (harborUser === undefined) {
+    problems.push(
+      "harbor:username: is required with buildenv:registry.kind harbor (or HARBOR_USERNAME): before declaring anything the program asks the private Harbor project whether it holds the image's content tag, and a developer stack pushes and pulls with this account; set it with `pulumi config set harbor:username <user>` (the shared stack: the account that administers the project; a developer: their own Harbor account, a project member with the Developer role)",
+    );
+  } else if (CONTROL.test(harborUser)) {
+    problems.push(`harbor:username: ${show(harborUser)} contains a control character`);
+  }
+  if (!harborPassword) {
+    problems.push(
+      "harbor:password: is required with buildenv:registry.kind harbor (or HARBOR_PASSWORD): the password or CLI secret of harbor:username; set it with `pulumi config set --secret harbor:password <password>`",
+    );
+  }
+  const immutable = parsed.immutable ?? true;
+  if (immutable && parsed.keep !== undefined) {
+    problems.push(
+      `buildenv:registry.keep: ${show(parsed.keep)} has no effect while buildenv:registry.immutable is true${parsed.immutable === undefined ? " (the default)" : ""}: Harbor's retention never deletes an immutable tag, so every content tag stays; remove keep, or set immutable: false to let retention keep only the newest ${show(parsed.keep)} content tags`,
     );
   }
   if (!shared) {
@@ -253,10 +305,12 @@ export function parseRegistry(
     server: parsed.server,
     repository: `${parsed.project!}/${repository}`,
     ...ca,
+    harborAccount: { username: harborUser!, password: harborPassword! },
     harbor: {
       project: parsed.project!,
       repository,
-      keep: (parsed.keep as number | undefined) ?? DEFAULT_KEEP,
+      immutable,
+      ...(immutable ? {} : { keep: (parsed.keep as number | undefined) ?? DEFAULT_KEEP }),
       ...(parsed.storageQuotaGB !== undefined
         ? { storageQuotaGB: parsed.storageQuotaGB as number }
         : {}),

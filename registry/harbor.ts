@@ -83,17 +83,19 @@ export function robotPermissions(
 
 /**
  * Retention of the build repository (rules are OR-ed; what no rule retains is deleted): the `keep`
- * most recently pushed content tags, and always the cache tag. Untagged artifacts are not
- * retained (`untaggedArtifacts: false`; the provider's default, true, would keep every manifest
- * a rewritten cache tag left behind). Repositories no rule matches are not touched.
+ * most recently pushed content tags, or with `keep` undefined (immutable content tags, which
+ * retention cannot delete anyway) every content tag; and always the cache tag. Untagged
+ * artifacts are not retained (`untaggedArtifacts: false`; the provider's default, true, would
+ * keep every manifest a rewritten cache tag left behind). Repositories no rule matches are not
+ * touched.
  */
 export function retentionRules(
   repository: string,
-  keep: number,
+  keep: number | undefined,
 ): harbor.types.input.RetentionPolicyRule[] {
   return [
     {
-      mostRecentlyPushed: keep,
+      ...(keep === undefined ? { alwaysRetain: true } : { mostRecentlyPushed: keep }),
       repoMatching: repository,
       tagMatching: CONTENT_TAG_PATTERN,
       untaggedArtifacts: false,

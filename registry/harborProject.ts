@@ -97,17 +97,20 @@ export class HarborProject extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // Content tags name their content: nobody may re-push or delete one. The cache tag is
-    // rewritten by every build, so it is not matched.
-    new harbor.ImmutableTagRule(
-      `${name}-immutable`,
-      {
-        projectId: this.project.id,
-        repoMatching: settings.repository,
-        tagMatching: CONTENT_TAG_PATTERN,
-      },
-      { parent: this },
-    );
+    // Content tags name their content: nobody may re-push or delete one, retention included
+    // (so with it, retention keeps every content tag). The cache tag is rewritten by every
+    // build, so it is not matched.
+    if (settings.immutable) {
+      new harbor.ImmutableTagRule(
+        `${name}-immutable`,
+        {
+          projectId: this.project.id,
+          repoMatching: settings.repository,
+          tagMatching: CONTENT_TAG_PATTERN,
+        },
+        { parent: this },
+      );
+    }
 
     if (settings.garbageCollection !== undefined) {
       new harbor.GarbageCollection(

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_PLATFORM, computeImageTag } from "../image/manifest";
 import { resolveBuildImage } from "../image/resolve";
 import { resolveAndBuildEnvironment } from "../program";
+import { main as imageTagCli } from "../tools/image-tag";
 import { loadConfig } from "../config/load";
 import { mocks, setConfig, setMode, settle } from "./harness";
 import {
@@ -173,5 +174,18 @@ describe("the build image's platform", () => {
     assert.deepStrictEqual(mocks.one("docker-build:index:Image").inputs.tags, [
       `buildenv-build:${outputs.buildImageTag}`,
     ]);
+  });
+
+  it("npm run image-tag -- --platform prints the manifest and tag the stack uses", async () => {
+    const { outputs } = await runStack({ "buildenv:buildImage": { platform: "linux/arm64" } });
+    let stdout = "";
+    const sink = { write: (text: string) => (stdout += text) };
+    const code = imageTagCli([REPO_ROOT, "images/build", "--platform", "linux/arm64"], {
+      stdout: sink,
+      stderr: sink,
+    });
+    assert.strictEqual(code, 0);
+    assert.strictEqual(stdout, `${outputs.buildImageManifest}tag: ${outputs.buildImageTag}\n`);
+    assert.ok(stdout.includes("\nplatform linux/arm64\ntag: "));
   });
 });

@@ -262,6 +262,53 @@ describe("the re-implemented provider context hash agrees with upstream's own te
     assert.strictEqual(hashOf(root), expected);
   });
 
+  it("writes Go's FileMode.String() of bare permission bits", () => {
+    assert.strictEqual(goFileModeString(0o644), "-rw-r--r--");
+    assert.strictEqual(goFileModeString(0o664), "-rw-rw-r--");
+    assert.strictEqual(goFileModeString(0o755), "-rwxr-xr-x");
+  });
+
+  describe("against the same byte stream written by the shell (sha256sum)", () => {
+    let dir = "";
+    beforeEach(() => {
+      dir = tree({ Dockerfile: "FROM scratch\n", "a.txt": "alpha\n", "sub/b.txt": "beta\n" });
+      for (const f of ["Dockerfile", "a.txt", "sub/b.txt"]) fs.chmodSync(path.join(dir, f), 0o644);
+    });
+
+    /** context.go's stream, by the shell: Dockerfile, then per file content, path, mode. */
+    function shellHash(mode: string): string {
+      const script = [
+        "cat Dockerfile",
+        `cat Dockerfile; printf '%s' Dockerfile '${mode}'`,
+        `cat a.txt; printf '%s' a.txt '${mode}'`,
+        `cat sub/b.txt; printf '%s' sub/b.txt '${mode}'`,
+      ].join("; ");
+      return execFileSync("sh", ["-c", `(${script}) | sha256sum`], {
+        cwd: dir,
+        encoding: "utf8",
+      }).split(" ")[0];
+    }
+
+    it("hashes the Dockerfile, then each file's content, path and mode, in lexical order", () => {
+      assert.strictEqual(hashOf(dir), shellHash("-rw-r--r--"));
+    });
+
+    it("changes with group-writable modes, which is why a umask 002 checkout rebuilds", () => {
+      const before = hashOf(dir);
+      for (const f of ["Dockerfile", "a.txt", "sub/b.txt"]) fs.chmodSync(path.join(dir, f), 0o664);
+      const after = hashOf(dir);
+      assert.notStrictEqual(after, before);
+      assert.strictEqual(after, shellHash("-rw-rw-r--"));
+    });
+
+    it("refuses a context with a .dockerignore, which it does not re-implement", () => {
+      fs.writeFileSync(path.join(dir, ".dockerignore"), "*.txt\n");
+      assert.throws(() => hashOf(dir), {
+        message: `${path.join(dir, ".dockerignore")}: .dockerignore patterns are not re-implemented here`,
+      });
+    });
+  });
+
   it("TestHashFilemodeMatters: chmod +x changes it", () => {
     const files = { Dockerfile: "FROM scratch\nCOPY foo.sh .\n", "foo.sh": "echo foo\n" };
     const step2 = tree({ ...files, "foo.sh": { content: "echo foo\n", mode: 0o755 } });

@@ -1,13 +1,27 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as http from "http";
+import { AddressInfo } from "net";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { computeImageTag } from "../image/manifest";
-import { parseConfig } from "../config/load";
+import { loadConfig, parseConfig } from "../config/load";
+import { findImageDigest } from "../image/registryLookup";
+import { resolveBuildImage } from "../image/resolve";
 import { PlannedResource, runPolicies } from "../policy/policies";
 import { ParseContext } from "../config/schema";
-import { isSecretInput, mocks, reveal, secretEnvelope } from "./harness";
-import { NOW, REPO_ROOT, resolveAll, runStack, stubVsphere, vchStackConfig } from "./stack";
+import { isSecretInput, mocks, reveal, secretEnvelope, setConfig, setMode } from "./harness";
+import {
+  HARBOR_ACCOUNT,
+  HARBOR_PASSWORD,
+  HARBOR_USER,
+  NOW,
+  REPO_ROOT,
+  resolveAll,
+  runStack,
+  stubVsphere,
+  vchStackConfig,
+} from "./stack";
 
 const TAG = computeImageTag(REPO_ROOT, ["images/build"]).tag;
 const DIGEST = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -22,6 +36,8 @@ const HEX40 =
   "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]" +
   "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]" +
   "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]";
+/** The shared stack's Harbor administrator password (harbor:password). */
+const ADMIN_PASSWORD = "s3cret-harbor-admin";
 const CA_PEM = fs.readFileSync(path.join(__dirname, "fixtures", "registry-ca.pem"), "utf8");
 
 /** The shared stack on Harbor, as Pulumi.ci.yaml declares it (stack `ci`). */
@@ -36,6 +52,8 @@ function sharedHarbor(registry: Record<string, unknown> = {}): Record<string, un
       ...registry,
     },
     "buildenv:github": { repositories: ["tools", "app"] },
+    "harbor:username": "buildenv-admin",
+    "harbor:password": ADMIN_PASSWORD,
   });
   delete config["buildenv:expiresAt"];
   delete config["buildenv:registryPassword"];
@@ -55,6 +73,7 @@ function developerHarbor(registry: Record<string, unknown> = {}): Record<string,
       project: "buildenv",
       ...registry,
     },
+    ...HARBOR_ACCOUNT,
   });
   delete config["buildenv:registryPassword"];
   return config;
@@ -105,17 +124,34 @@ describe("registry on Harbor", () => {
   });
 
   describe("config", () => {
-    const ctx = (secrets: ParseContext["secrets"] = {}): ParseContext => ({
+    const ctx = (
+      harbor: ParseContext["harbor"] = {
+        username: "buildenv-admin",
+        password: pulumi.secret(ADMIN_PASSWORD),
+      },
+      env: ParseContext["env"] = {},
+    ): ParseContext => ({
       project: "buildenv",
       stack: "ci",
       now: NOW,
-      env: {},
+      env,
       vsphere: {},
-      secrets,
+      harbor,
+      secrets: {},
       pathKind: (p) => (p.endsWith("Dockerfile") ? "file" : "dir"),
     });
 
-    it("defaults the repository to build and keep to 10, and keeps the CA", () => {
+    /** The registry config, its Harbor account's password resolved (and checked secret). */
+    async function registryOf(config: ReturnType<typeof parseConfig>) {
+      const { harborAccount, ...rest } = config.registry!;
+      assert.strictEqual(await pulumi.isSecret(harborAccount!.password), true);
+      return {
+        ...rest,
+        harborAccount: { ...harborAccount, password: await resolveAll(harborAccount!.password) },
+      };
+    }
+
+    it("defaults the repository to build and content tags to immutable, and keeps the CA", async () => {
       const config = parseConfig(
         {
           shared: "true",
@@ -123,16 +159,34 @@ describe("registry on Harbor", () => {
         },
         ctx(),
       );
-      assert.deepStrictEqual(config.registry, {
+      assert.deepStrictEqual(await registryOf(config), {
         kind: "harbor",
         server: "harbor.example.com",
         repository: "team/build",
         ca: CA_PEM,
-        harbor: { project: "team", repository: "build", keep: 10 },
+        harborAccount: { username: "buildenv-admin", password: ADMIN_PASSWORD },
+        harbor: { project: "team", repository: "build", immutable: true },
       });
     });
 
-    it("reads every Harbor setting of the shared stack", () => {
+    it("takes the account from HARBOR_USERNAME when harbor:username is unset, as the provider does", async () => {
+      const raw = { registry: { kind: "harbor", server: "harbor.example.com", project: "team" } };
+      const fromEnv = parseConfig(
+        raw,
+        ctx({ password: pulumi.secret("pw") }, { HARBOR_USERNAME: "bob" }),
+      );
+      assert.deepStrictEqual((await registryOf(fromEnv)).harborAccount, {
+        username: "bob",
+        password: "pw",
+      });
+      const both = parseConfig(
+        raw,
+        ctx({ username: "carol", password: pulumi.secret("pw") }, { HARBOR_USERNAME: "bob" }),
+      );
+      assert.strictEqual(both.registry!.harborAccount!.username, "carol");
+    });
+
+    it("reads every Harbor setting of the shared stack", async () => {
       const config = parseConfig(
         {
           shared: "true",
@@ -141,6 +195,7 @@ describe("registry on Harbor", () => {
             server: "harbor.example.com:8443",
             project: "team",
             repository: "tools/build",
+            immutable: false,
             keep: 3,
             storageQuotaGB: 50,
             garbageCollection: "0 0 3 * * 6",
@@ -148,13 +203,15 @@ describe("registry on Harbor", () => {
         },
         ctx(),
       );
-      assert.deepStrictEqual(config.registry, {
+      assert.deepStrictEqual(await registryOf(config), {
         kind: "harbor",
         server: "harbor.example.com:8443",
         repository: "team/tools/build",
+        harborAccount: { username: "buildenv-admin", password: ADMIN_PASSWORD },
         harbor: {
           project: "team",
           repository: "tools/build",
+          immutable: false,
           keep: 3,
           storageQuotaGB: 50,
           garbageCollection: "0 0 3 * * 6",
@@ -171,6 +228,27 @@ describe("registry on Harbor", () => {
         kind: "generic",
         server: "registry.local:65535",
         repository: "team/build",
+      });
+    });
+
+    it("defaults keep to 10 once content tags are mutable", () => {
+      const config = parseConfig(
+        {
+          shared: "true",
+          registry: {
+            kind: "harbor",
+            server: "harbor.example.com",
+            project: "team",
+            immutable: false,
+          },
+        },
+        ctx(),
+      );
+      assert.deepStrictEqual(config.registry!.harbor, {
+        project: "team",
+        repository: "build",
+        immutable: false,
+        keep: 10,
       });
     });
   });
@@ -253,8 +331,32 @@ describe("registry on Harbor", () => {
       }
     });
 
-    it("keeps the newest 10 content tags and the cache tag, daily; other repositories untouched", async () => {
+    it("by default keeps every (immutable) content tag and the cache tag, deleting only untagged artifacts, daily", async () => {
       await runStack(sharedHarbor(), { stack: "ci" });
+      assert.deepStrictEqual(mocks.one(RETENTION).inputs, {
+        scope: "buildenv-ci-registry-id",
+        schedule: "Daily",
+        rules: [
+          {
+            alwaysRetain: true,
+            repoMatching: "build",
+            tagMatching: HEX40,
+            untaggedArtifacts: false,
+          },
+          {
+            alwaysRetain: true,
+            repoMatching: "build",
+            tagMatching: "cache",
+            untaggedArtifacts: false,
+          },
+        ],
+      });
+      assert.strictEqual(mocks.ofType(IMMUTABLE).length, 1);
+    });
+
+    it("with immutable: false keeps the newest 10 content tags and the cache tag, and no immutable rule", async () => {
+      await runStack(sharedHarbor({ immutable: false }), { stack: "ci" });
+      assert.deepStrictEqual(mocks.ofType(IMMUTABLE), []);
       assert.deepStrictEqual(mocks.one(RETENTION).inputs, {
         scope: "buildenv-ci-registry-id",
         schedule: "Daily",
@@ -276,7 +378,9 @@ describe("registry on Harbor", () => {
     });
 
     it("keeps as many content tags as configured, in the configured repository", async () => {
-      await runStack(sharedHarbor({ keep: 3, repository: "tools/build" }), { stack: "ci" });
+      await runStack(sharedHarbor({ immutable: false, keep: 3, repository: "tools/build" }), {
+        stack: "ci",
+      });
       const rules = mocks.one(RETENTION).inputs.rules as Record<string, unknown>[];
       assert.deepStrictEqual(
         rules.map((r) => [r.mostRecentlyPushed, r.alwaysRetain, r.repoMatching, r.tagMatching]),
@@ -285,6 +389,9 @@ describe("registry on Harbor", () => {
           [undefined, true, "tools/build", "cache"],
         ],
       );
+      mocks.reset();
+      stubVsphere();
+      await runStack(sharedHarbor({ repository: "tools/build" }), { stack: "ci" });
       assert.strictEqual(mocks.one(IMMUTABLE).inputs.repoMatching, "tools/build");
       assert.deepStrictEqual(mocks.one("docker-build:index:Image").inputs.tags, [
         `harbor.example.com/buildenv/tools/build:${TAG}`,
@@ -397,6 +504,11 @@ describe("registry on Harbor", () => {
       }
       // Build registries, host registryAuth, two REGISTRY_PASSWORD secrets.
       assert.strictEqual(secretUses, 4);
+      // The administrator's password only asks for the tag: it reaches no resource at all.
+      assert.deepStrictEqual(
+        mocks.resources.filter((r) => JSON.stringify(r.inputs).includes(ADMIN_PASSWORD)),
+        [],
+      );
       for (const [key, value] of Object.entries(outputs)) {
         const plain = JSON.stringify(await resolveAll(value)) ?? "";
         for (const secret of robotSecrets) {
@@ -437,11 +549,44 @@ describe("registry on Harbor", () => {
           dependencies: mocks.optionsOf(r.type, r.name).dependencies,
         }));
 
-    it("finds no violation", async () => {
+    it("finds no violation, with immutable content tags or without", async () => {
       await runStack(sharedHarbor(), { stack: "ci" });
       assert.deepStrictEqual(
         runPolicies(planned(), {}, () => NOW),
         [],
+      );
+      mocks.reset();
+      stubVsphere();
+      await runStack(sharedHarbor({ immutable: false, keep: 5 }), { stack: "ci" });
+      assert.deepStrictEqual(
+        runPolicies(planned(), {}, () => NOW),
+        [],
+      );
+    });
+
+    it("reports what the stack used to declare: newest-10 retention on immutable content tags", async () => {
+      await runStack(sharedHarbor(), { stack: "ci" });
+      const resources = planned().map((r) =>
+        r.type === RETENTION
+          ? {
+              ...r,
+              props: {
+                ...r.props,
+                rules: (r.props.rules as Record<string, unknown>[]).map((rule, i) => {
+                  if (i !== 0) return rule;
+                  const pruning: Record<string, unknown> = { ...rule, mostRecentlyPushed: 10 };
+                  delete pruning.alwaysRetain;
+                  return pruning;
+                }),
+              },
+            }
+          : r,
+      );
+      assert.deepStrictEqual(
+        runPolicies(resources, {}, () => NOW),
+        [
+          `buildenv-harbor-retention-immutable: Rule 0 of retention policy "buildenv-ci-registry-retention" prunes tags "${HEX40}" of "build" by mostRecentlyPushed, but immutable tag rule "buildenv-ci-registry-immutable" protects them and Harbor's retention never deletes an immutable tag; retain them always, or drop the immutable rule (buildenv:registry.immutable: false).`,
+        ],
       );
     });
 
@@ -477,7 +622,7 @@ describe("registry on Harbor", () => {
   });
 
   describe("a developer stack", () => {
-    it("declares nothing in Harbor and pushes and pulls with the developer's docker login", async () => {
+    it("declares nothing in Harbor and pushes and pulls with the developer's Harbor account", async () => {
       const { outputs } = await runStack(developerHarbor());
       assert.deepStrictEqual(
         mocks.resources.filter((r) => r.type.startsWith("harbor:")).map((r) => r.type),
@@ -486,13 +631,138 @@ describe("registry on Harbor", () => {
       const image = mocks.one("docker-build:index:Image");
       assert.deepStrictEqual(image.inputs.tags, [`${REPO}:${TAG}`]);
       assert.strictEqual(image.inputs.push, true);
-      assert.strictEqual(image.inputs.registries, undefined);
-      // The Docker provider reads the login for this address from the Docker CLI's config.
+      // harbor:username and harbor:password, not whatever `docker login` the machine holds.
       assert.deepStrictEqual(
-        JSON.parse(mocks.one("pulumi:providers:docker").inputs.registryAuth as string),
-        [{ address: "harbor.example.com" }],
+        image.inputs.registries,
+        secretEnvelope([
+          { address: "harbor.example.com", username: HARBOR_USER, password: HARBOR_PASSWORD },
+        ]),
       );
+      const provider = mocks.one("pulumi:providers:docker");
+      assert.ok(isSecretInput(provider.inputs.registryAuth));
+      assert.deepStrictEqual(JSON.parse(reveal(provider.inputs.registryAuth) as string), [
+        { address: "harbor.example.com", username: HARBOR_USER, password: HARBOR_PASSWORD },
+      ]);
       assert.strictEqual(await resolveAll(outputs.buildImage), `${REPO}@${DIGEST}`);
+      // The password is in exactly those two inputs, each time inside a secret.
+      const carrying = mocks.resources.filter((r) =>
+        strings(r.inputs).some((s) => s.text.includes(HARBOR_PASSWORD)),
+      );
+      assert.deepStrictEqual(carrying.map((r) => r.type).sort(), [
+        "docker-build:index:Image",
+        "pulumi:providers:docker",
+      ]);
+      for (const r of carrying) {
+        for (const s of strings(r.inputs).filter((s) => s.text.includes(HARBOR_PASSWORD))) {
+          assert.strictEqual(s.secret, true, `${r.type}::${r.name}`);
+        }
+      }
+    });
+  });
+
+  describe("the tag lookup", () => {
+    /**
+     * A stand-in Harbor on a loopback port, answering as goharbor/harbor
+     * src/server/middleware/v2auth/auth.go:92-115 (at c50c7ddd) does for a private project: a
+     * request without credentials gets a Bearer challenge naming `<endpoint>/service/token`,
+     * service `harbor-registry`; the token service gives anyone a token, but only a member's
+     * token may pull; a request with a token that may not pull gets `Basic realm="harbor"`.
+     */
+    async function withHarbor(
+      work: (server: string, seen: string[]) => Promise<void>,
+    ): Promise<void> {
+      const seen: string[] = [];
+      const member = `Basic ${Buffer.from(`${HARBOR_USER}:${HARBOR_PASSWORD}`).toString("base64")}`;
+      const harbor = http.createServer((req, res) => {
+        const { port } = harbor.address() as AddressInfo;
+        seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? "(anonymous)"}`);
+        if (req.url?.startsWith("/service/token")) {
+          const token = req.headers.authorization === member ? "member-token" : "anonymous-token";
+          res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ token }));
+          return;
+        }
+        if (req.headers.authorization === "Bearer member-token") {
+          const found = req.url === `/v2/buildenv/build/manifests/${TAG}`;
+          res.writeHead(found ? 200 : 404, found ? { "Docker-Content-Digest": DIGEST } : {}).end();
+          return;
+        }
+        res
+          .writeHead(401, {
+            "WWW-Authenticate": req.headers.authorization
+              ? 'Basic realm="harbor"'
+              : `Bearer realm="http://127.0.0.1:${port}/service/token",service="harbor-registry",scope="repository:buildenv/build:pull"`,
+          })
+          .end();
+      });
+      await new Promise<void>((resolve) => harbor.listen(0, "127.0.0.1", resolve));
+      try {
+        await work(`127.0.0.1:${(harbor.address() as AddressInfo).port}`, seen);
+      } finally {
+        await new Promise((resolve) => harbor.close(resolve));
+      }
+    }
+
+    it("asks the private project with harbor:username and harbor:password, in request headers only", async () => {
+      await withHarbor(async (server, seen) => {
+        await setMode("preview", "dev");
+        setConfig(developerHarbor({ server }), ["vsphere:password", "harbor:password"]);
+        const config = loadConfig(NOW);
+        const found = await resolveBuildImage(config.buildImage, config.registry, REPO_ROOT);
+        assert.strictEqual(found.registryDigest, DIGEST);
+        const basic = Buffer.from(`${HARBOR_USER}:${HARBOR_PASSWORD}`).toString("base64");
+        assert.deepStrictEqual(seen, [
+          `HEAD /v2/buildenv/build/manifests/${TAG} (anonymous)`,
+          `GET /service/token?service=harbor-registry&scope=repository%3Abuildenv%2Fbuild%3Apull Basic ${basic}`,
+          `HEAD /v2/buildenv/build/manifests/${TAG} Bearer member-token`,
+        ]);
+      });
+    });
+
+    it("could not tell anonymously: the private project refuses the anonymous token", async () => {
+      await withHarbor(async (server) => {
+        await assert.rejects(findImageDigest(server, "buildenv/build", TAG), {
+          message: `cannot tell whether the registry holds ${server}/buildenv/build:${TAG}: HEAD http://${server}/v2/buildenv/build/manifests/${TAG} answered 401`,
+        });
+      });
+    });
+
+    it("a refused account fails the run without the password in the message", async () => {
+      await withHarbor(async (server) => {
+        await setMode("update", "dev");
+        setConfig(developerHarbor({ server }), ["vsphere:password", "harbor:password"]);
+        const config = loadConfig(NOW);
+        const wrong = {
+          ...config.registry!,
+          harborAccount: { username: HARBOR_USER, password: pulumi.secret("wrong-password") },
+        };
+        await assert.rejects(resolveBuildImage(config.buildImage, wrong, REPO_ROOT), (e: Error) => {
+          assert.strictEqual(
+            e.message,
+            `cannot tell whether the registry holds ${server}/buildenv/build:${TAG}: HEAD http://${server}/v2/buildenv/build/manifests/${TAG} answered 401; buildenv builds the image only when the registry lacks its content tag, so it must be able to ask (check buildenv:registry and the network)`,
+          );
+          assert.ok(!e.message.includes("wrong-password") && !e.message.includes(HARBOR_PASSWORD));
+          return true;
+        });
+      });
+    });
+
+    it("the shared stack asks with its administrator account, before the robots exist", async () => {
+      await setMode("preview", "ci");
+      setConfig(sharedHarbor(), ["vsphere:password", "harbor:password"]);
+      const config = loadConfig(NOW);
+      const asked: unknown[][] = [];
+      await resolveBuildImage(config.buildImage, config.registry, REPO_ROOT, async (...args) => {
+        asked.push(args);
+        return undefined;
+      });
+      assert.deepStrictEqual(asked, [
+        [
+          "harbor.example.com",
+          "buildenv/build",
+          TAG,
+          { username: "buildenv-admin", password: ADMIN_PASSWORD },
+        ],
+      ]);
     });
   });
 });

@@ -57,7 +57,7 @@ describe("tools/image-tag.ts as a script", () => {
       stdout: "",
       stderr:
         "image-tag: a repository root and at least one input are required\n" +
-        "usage: npm run image-tag -- <repoRoot> <input>... [--build-arg NAME=VALUE]...\n",
+        "usage: npm run image-tag -- <repoRoot> <input>... [--build-arg NAME=VALUE]... [--platform OS/ARCH]\n",
     });
   });
 });

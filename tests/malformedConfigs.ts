@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { FUTURE, REPO_ROOT, vchStackConfig } from "./stack";
+import { FUTURE, HARBOR_ACCOUNT, REPO_ROOT, vchStackConfig } from "./stack";
 
 /**
  * Files the symlink and file-name checks need, made here because git cannot carry them portably
@@ -45,12 +45,19 @@ const without = (config: Record<string, unknown>, ...keys: string[]) => {
 
 const harbor = { kind: "harbor", server: "harbor.example.com", project: "buildenv" };
 /** A developer stack on Harbor: no registry user or password of its own. */
-const vchHarbor = (patch: Record<string, unknown> = {}) =>
-  without(vch({ "buildenv:registry": { ...harbor, ...patch } }), "buildenv:registryPassword");
+const vchHarbor = (patch: Record<string, unknown> = {}, account: Record<string, unknown> = {}) =>
+  without(
+    vch({ "buildenv:registry": { ...harbor, ...patch }, ...HARBOR_ACCOUNT, ...account }),
+    "buildenv:registryPassword",
+  );
 /** The shared stack on Harbor: no expiry. */
 const sharedHarbor = (patch: Record<string, unknown> = {}) =>
   without(
-    vch({ "buildenv:shared": "true", "buildenv:registry": { ...harbor, ...patch } }),
+    vch({
+      "buildenv:shared": "true",
+      "buildenv:registry": { ...harbor, ...patch },
+      ...HARBOR_ACCOUNT,
+    }),
     "buildenv:registryPassword",
     "buildenv:expiresAt",
   );
@@ -245,15 +252,26 @@ export const MALFORMED: [string, Record<string, unknown>, string?][] = [
   ["Harbor project name with upper case", vchHarbor({ project: "BuildEnv" })],
   [
     "Harbor registry with a user and password",
-    vch({ "buildenv:registry": { ...harbor, username: "buildenv-ci" } }),
+    vch({ "buildenv:registry": { ...harbor, username: "buildenv-ci" }, ...HARBOR_ACCOUNT }),
+  ],
+  [
+    "Harbor stack without the Harbor account the tag lookup needs",
+    without(vchHarbor(), "harbor:username", "harbor:password"),
+  ],
+  [
+    "Harbor user name with a control character",
+    vchHarbor({}, { "harbor:username": "al\u0007ice" }),
   ],
   ["Harbor keep not a whole number", sharedHarbor({ keep: 2.5 })],
   ["Harbor keep as text", sharedHarbor({ keep: "10" })],
+  ["Harbor keep with immutable content tags", sharedHarbor({ keep: 5 })],
+  ["Harbor keep with immutable: true said", sharedHarbor({ immutable: true, keep: 20 })],
+  ["Harbor immutable as text", sharedHarbor({ immutable: "false" })],
   ["Harbor quota of zero", sharedHarbor({ storageQuotaGB: 0 })],
   ["unknown garbage collection schedule", sharedHarbor({ garbageCollection: "Nightly" })],
   [
     "Harbor project policies on a developer stack",
-    vchHarbor({ keep: 5, storageQuotaGB: 100, garbageCollection: "Weekly" }),
+    vchHarbor({ immutable: false, keep: 5, storageQuotaGB: 100, garbageCollection: "Weekly" }),
   ],
   [
     "CI secrets from a developer stack on Harbor",
@@ -485,11 +503,27 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
     "buildenv:registry.project: \"BuildEnv\" is not a Harbor project name; use lower-case letters and digits, separated by single '.', '_' or '-'",
   ],
   "Harbor registry with a user and password": [
-    'buildenv:registry.username: "buildenv-ci" is not used with kind: harbor; the shared stack\'s robot accounts push and pull, and a developer uses their own `docker login`',
-    "buildenv:registryPassword: is not used with kind: harbor; the shared stack's robot accounts push and pull, and a developer uses their own `docker login`; remove it with `pulumi config rm buildenv:registryPassword`",
+    'buildenv:registry.username: "buildenv-ci" is not used with kind: harbor; the shared stack\'s robot accounts push and pull, and a developer stack uses harbor:username',
+    "buildenv:registryPassword: is not used with kind: harbor; the shared stack's robot accounts push and pull, and a developer stack uses harbor:password; remove it with `pulumi config rm buildenv:registryPassword`",
+  ],
+  "Harbor stack without the Harbor account the tag lookup needs": [
+    "harbor:username: is required with buildenv:registry.kind harbor (or HARBOR_USERNAME): before declaring anything the program asks the private Harbor project whether it holds the image's content tag, and a developer stack pushes and pulls with this account; set it with `pulumi config set harbor:username <user>` (the shared stack: the account that administers the project; a developer: their own Harbor account, a project member with the Developer role)",
+    "harbor:password: is required with buildenv:registry.kind harbor (or HARBOR_PASSWORD): the password or CLI secret of harbor:username; set it with `pulumi config set --secret harbor:password <password>`",
+  ],
+  "Harbor user name with a control character": [
+    'harbor:username: "al\\u0007ice" contains a control character',
   ],
   "Harbor keep not a whole number": [
     "buildenv:registry.keep: 2.5 is not a number of content tags; use a whole number from 1 to 1000",
+  ],
+  "Harbor keep with immutable content tags": [
+    "buildenv:registry.keep: 5 has no effect while buildenv:registry.immutable is true (the default): Harbor's retention never deletes an immutable tag, so every content tag stays; remove keep, or set immutable: false to let retention keep only the newest 5 content tags",
+  ],
+  "Harbor keep with immutable: true said": [
+    "buildenv:registry.keep: 20 has no effect while buildenv:registry.immutable is true: Harbor's retention never deletes an immutable tag, so every content tag stays; remove keep, or set immutable: false to let retention keep only the newest 20 content tags",
+  ],
+  "Harbor immutable as text": [
+    'buildenv:registry.immutable: "false" is not a boolean; use true or false',
   ],
   "Harbor keep as text": [
     'buildenv:registry.keep: "10" is not a number of content tags; use a whole number from 1 to 1000',
@@ -501,6 +535,7 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
     'buildenv:registry.garbageCollection: "Nightly" is not a schedule; use Hourly, Daily, Weekly or a six-field cron (seconds first), e.g. "0 0 3 * * 6"',
   ],
   "Harbor project policies on a developer stack": [
+    "buildenv:registry.immutable: false is set on a developer stack; only the shared stack (buildenv:shared: true) declares the Harbor project and its policies",
     "buildenv:registry.keep: 5 is set on a developer stack; only the shared stack (buildenv:shared: true) declares the Harbor project and its policies",
     "buildenv:registry.storageQuotaGB: 100 is set on a developer stack; only the shared stack (buildenv:shared: true) declares the Harbor project and its policies",
     'buildenv:registry.garbageCollection: "Weekly" is set on a developer stack; only the shared stack (buildenv:shared: true) declares the Harbor project and its policies',

@@ -446,12 +446,37 @@ describe("image/manifest", () => {
       const code = main(argv, out);
       return { code, stdout, stderr };
     }
-    const usage = "usage: npm run image-tag -- <repoRoot> <input>... [--build-arg NAME=VALUE]...\n";
+    const usage =
+      "usage: npm run image-tag -- <repoRoot> <input>... [--build-arg NAME=VALUE]... [--platform OS/ARCH]\n";
 
     it("prints the manifest and the tag", () => {
       const listing = gitListing(root, ["src", "bin"]);
       const manifest = `${listing}build-arg A=1\nbuild-arg B=x=y\n`;
       assert.deepEqual(run([root, "src", "--build-arg", "B=x=y", "bin", "--build-arg=A=1"]), {
+        code: 0,
+        stdout: `${manifest}tag: ${gitHashObjectOfFile(manifest)}\n`,
+        stderr: "",
+      });
+    });
+
+    it("prints the platform line of buildenv:buildImage.platform, after the build arguments", () => {
+      const listing = gitListing(root, ["src"]);
+      const manifest = `${listing}build-arg A=1\nplatform linux/arm64\n`;
+      const expected = {
+        code: 0,
+        stdout: `${manifest}tag: ${gitHashObjectOfFile(manifest)}\n`,
+        stderr: "",
+      };
+      assert.deepEqual(
+        run([root, "src", "--platform", "linux/arm64", "--build-arg", "A=1"]),
+        expected,
+      );
+      assert.deepEqual(run([root, "src", "--build-arg=A=1", "--platform=linux/arm64"]), expected);
+    });
+
+    it("prints no platform line for the default linux/amd64, as the program does", () => {
+      const manifest = gitListing(root, ["src"]);
+      assert.deepEqual(run([root, "src", "--platform", "linux/amd64"]), {
         code: 0,
         stdout: `${manifest}tag: ${gitHashObjectOfFile(manifest)}\n`,
         stderr: "",
@@ -504,6 +529,21 @@ describe("image/manifest", () => {
         "a build arg given twice",
         ["/repo", "src", "--build-arg", "X=a", "--build-arg=X=b"],
         "build argument X is given more than once",
+      ],
+      [
+        "a platform config refuses (the message of buildenv:buildImage.platform)",
+        ["/repo", "src", "--platform", "windows/amd64"],
+        '--platform: "windows/amd64" is not one of linux/386, linux/amd64, linux/arm, linux/arm64, linux/mips64, linux/mips64le, linux/ppc64le, linux/riscv64, linux/s390x',
+      ],
+      [
+        "a platform without value",
+        ["/repo", "src", "--platform"],
+        "--platform needs OS/ARCH, e.g. linux/arm64",
+      ],
+      [
+        "a platform given twice",
+        ["/repo", "src", "--platform", "linux/arm64", "--platform=linux/arm64"],
+        "--platform is given more than once",
       ],
     ];
     for (const [title, argv, reason] of usageErrors) {

@@ -25,6 +25,7 @@ import {
 } from "./plan";
 import {
   FUTURE,
+  HARBOR_PASSWORD,
   NOW,
   REGISTRY_PASSWORD,
   REPO_ROOT,
@@ -69,6 +70,9 @@ function stackFile(file: string): Record<string, unknown> {
   }
   if ((config["buildenv:registry"] as { username?: string } | undefined)?.username) {
     config["buildenv:registryPassword"] = REGISTRY_PASSWORD;
+  }
+  if ((config["buildenv:registry"] as { kind?: string } | undefined)?.kind === "harbor") {
+    config["harbor:password"] = HARBOR_PASSWORD;
   }
   return config;
 }

@@ -20,7 +20,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { contextHash } from "./contextHash";
+import { dockerBuildContextHash } from "./dockerBuildContextHash";
 import { RecordedOptions, RecordingMocks } from "./harness";
 
 export type Operation = "same" | "update" | "replace" | "create" | "delete" | "retain";
@@ -55,7 +55,7 @@ export interface CaptureOptions {
   /**
    * The project directory the run used (`runStack`'s `root`). When given, each docker-build
    * Image also carries `contextHash`, the hash its provider computes over the build context on
-   * that disk (tests/contextHash.ts), which its Diff compares with the one in state: a change is
+   * that disk (tests/dockerBuildContextHash.ts), which its Diff compares with the one in state: a change is
    * an update, a rebuild. Default: not modelled.
    */
   root?: string;
@@ -70,7 +70,7 @@ export function capture(mocks: RecordingMocks, options: CaptureOptions = {}): Ev
     if (options.root !== undefined && r.type === "docker-build:index:Image") {
       const location = (inputs.context as { location: string }).location;
       const dockerfile = (inputs.dockerfile as { location: string } | undefined)?.location;
-      inputs.contextHash = contextHash(
+      inputs.contextHash = dockerBuildContextHash(
         path.resolve(options.root, location),
         path.resolve(options.root, dockerfile ?? path.join(location, "Dockerfile")),
       );

@@ -163,6 +163,7 @@ describe("policy pack", () => {
       "buildenv-harbor-robot-least-privilege",
       "buildenv-harbor-project-private",
       "buildenv-harbor-project-retention",
+      "buildenv-harbor-retention-immutable",
     ]);
     assert.deepStrictEqual(
       buildenv.policies.map((p) => p.enforcementLevel),
@@ -790,6 +791,92 @@ describe("Harbor project retention policy", () => {
         `${urnOf(PROJECT, "registry")}: Harbor project "buildenv" has no retention policy; declare a RetentionPolicy whose scope is the project's id.`,
       ],
     );
+  });
+
+  it("is not applicable without Harbor projects", () => {
+    assert.deepStrictEqual(checkStack(p, []), {
+      notApplicable: "The stack declares no Harbor project",
+    });
+  });
+});
+
+describe("Harbor retention vs immutable tags policy", () => {
+  const p = buildenv.harborRetentionImmutablePolicy;
+  const IMMUTABLE = buildenv.HARBOR_IMMUTABLE_TYPE;
+  const HEX = "[0-9a-f]".repeat(40);
+  const keepNewest = (n: number) => ({
+    schedule: "Daily",
+    rules: [
+      { mostRecentlyPushed: n, repoMatching: "build", tagMatching: HEX },
+      { alwaysRetain: true, repoMatching: "build", tagMatching: "cache" },
+    ],
+  });
+  const keepAll = {
+    schedule: "Daily",
+    rules: [
+      { alwaysRetain: true, repoMatching: "build", tagMatching: HEX },
+      { alwaysRetain: true, repoMatching: "build", tagMatching: "cache" },
+    ],
+  };
+  const immutable = { repoMatching: "build", tagMatching: HEX };
+
+  it("passes immutable content tags that retention always retains, and pruning without an immutable rule", () => {
+    assert.deepStrictEqual(
+      checkStack(p, [
+        { type: PROJECT, name: "registry", props: project },
+        { type: RETENTION, name: "retention", props: keepAll, scopeFrom: "registry" },
+        { type: IMMUTABLE, name: "immutable", props: immutable, dependsOn: ["registry"] },
+      ]),
+      [],
+    );
+    assert.deepStrictEqual(
+      checkStack(p, [
+        { type: PROJECT, name: "registry", props: project },
+        { type: RETENTION, name: "retention", props: keepNewest(10), scopeFrom: "registry" },
+      ]),
+      [],
+    );
+  });
+
+  it("reports a rule pruning the tags the same project's immutable rule protects", () => {
+    assert.deepStrictEqual(
+      checkStack(p, [
+        { type: PROJECT, name: "registry", props: project },
+        { type: RETENTION, name: "retention", props: keepNewest(10), scopeFrom: "registry" },
+        { type: IMMUTABLE, name: "immutable", props: immutable, dependsOn: ["registry"] },
+      ]),
+      [
+        `${urnOf(RETENTION, "retention")}: Rule 0 of retention policy "retention" prunes tags "${HEX}" of "build" by mostRecentlyPushed, but immutable tag rule "immutable" protects them and Harbor's retention never deletes an immutable tag; retain them always, or drop the immutable rule (buildenv:registry.immutable: false).`,
+      ],
+    );
+  });
+
+  it("ignores another project's immutable rule, a disabled one, and other patterns", () => {
+    for (const rule of [
+      { type: IMMUTABLE, name: "immutable", props: immutable, dependsOn: ["other"] },
+      {
+        type: IMMUTABLE,
+        name: "immutable",
+        props: { ...immutable, disabled: true },
+        dependsOn: ["registry"],
+      },
+      {
+        type: IMMUTABLE,
+        name: "immutable",
+        props: { ...immutable, tagMatching: "v*" },
+        dependsOn: ["registry"],
+      },
+    ]) {
+      assert.deepStrictEqual(
+        checkStack(p, [
+          { type: PROJECT, name: "registry", props: project },
+          { type: PROJECT, name: "other", props: { ...project, name: "other" } },
+          { type: RETENTION, name: "retention", props: keepNewest(10), scopeFrom: "registry" },
+          rule,
+        ]),
+        [],
+      );
+    }
   });
 
   it("is not applicable without Harbor projects", () => {

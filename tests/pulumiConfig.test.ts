@@ -21,6 +21,7 @@ import {
   validateStackConfig,
 } from "./pulumiConfig";
 import {
+  HARBOR_PASSWORD,
   REGISTRY_PASSWORD,
   REPO_ROOT,
   VSPHERE_PASSWORD,
@@ -263,6 +264,10 @@ describe("Pulumi CLI config rules (pkg/workspace/config.go)", () => {
         out["vsphere:vsphereServer"] ??= "vcenter.example.com";
         out["vsphere:user"] ??= "buildenv@vsphere.local";
         secretKeys.push("vsphere:password");
+      }
+      if ((out["buildenv:registry"] as { kind?: string } | undefined)?.kind === "harbor") {
+        out["harbor:password"] = HARBOR_PASSWORD;
+        secretKeys.push("harbor:password");
       }
       if ((out["buildenv:registry"] as { username?: string } | undefined)?.username) {
         out["buildenv:registryPassword"] = REGISTRY_PASSWORD;

@@ -8,9 +8,16 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { isConfigSecret } from "../config/load";
 import { mocks, setConfig } from "./harness";
-import { REGISTRY_PASSWORD, rejectedConfig, runStack, stubVsphere, vchStackConfig } from "./stack";
+import {
+  HARBOR_ACCOUNT,
+  REGISTRY_PASSWORD,
+  rejectedConfig,
+  runStack,
+  stubVsphere,
+  vchStackConfig,
+} from "./stack";
 
-const ALL_SECRET = ["buildenv:registryPassword", "vsphere:password"];
+const ALL_SECRET = ["buildenv:registryPassword", "vsphere:password", "harbor:password"];
 
 async function refusal(secretKey: string, config = vchStackConfig()): Promise<string> {
   stubVsphere();
@@ -57,6 +64,36 @@ describe("secret config values", () => {
       );
     });
   }
+
+  it("refuses a secret harbor:username: the account's name, read as plain text", async () => {
+    const config = vchStackConfig({
+      "buildenv:registry": { kind: "harbor", server: "harbor.example.com", project: "buildenv" },
+      ...HARBOR_ACCOUNT,
+    });
+    delete config["buildenv:registryPassword"];
+    assert.strictEqual(
+      await refusal("harbor:username", config),
+      "invalid buildenv stack config:\n  - harbor:username: is marked secret, but it is passed in plain text to the Harbor registry lookup and the build's and host's registry logins; it is not a credential, so set it without --secret (pulumi config set harbor:username <value>); the credential is harbor:password (pulumi config set --secret harbor:password)",
+    );
+  });
+
+  it("refuses a harbor:password stored in plain text, and takes it as a secret", async () => {
+    stubVsphere();
+    const config = vchStackConfig({
+      "buildenv:registry": { kind: "harbor", server: "harbor.example.com", project: "buildenv" },
+      ...HARBOR_ACCOUNT,
+    });
+    delete config["buildenv:registryPassword"];
+    assert.strictEqual(
+      await rejectedConfig(config, { secretKeys: ["vsphere:password"] }),
+      "invalid buildenv stack config:\n  - harbor:password: is stored in plain text in the stack file; set it as a secret: pulumi config set --secret harbor:password <value>",
+    );
+    assert.deepStrictEqual(mocks.resources, []);
+    const { config: parsed } = await runStack(config, {
+      secretKeys: ["vsphere:password", "harbor:password"],
+    });
+    assert.strictEqual(await pulumi.isSecret(parsed.registry!.harborAccount!.password), true);
+  });
 
   it("refuses any other buildenv key marked secret", async () => {
     assert.strictEqual(

@@ -58,7 +58,15 @@ export function vchStackConfig(overrides: Record<string, unknown> = {}): Record<
   };
 }
 
-export const VCH_SECRET_KEYS = ["buildenv:registryPassword", "vsphere:password"];
+export const VCH_SECRET_KEYS = ["buildenv:registryPassword", "vsphere:password", "harbor:password"];
+
+/** The Harbor account a stack on Harbor configures (harbor:username, harbor:password). */
+export const HARBOR_USER = "alice";
+export const HARBOR_PASSWORD = "s3cret-harbor-cli-secret";
+export const HARBOR_ACCOUNT = {
+  "harbor:username": HARBOR_USER,
+  "harbor:password": HARBOR_PASSWORD,
+};
 
 export const VCH_ADDRESS = "vch-alice.build.example.com";
 

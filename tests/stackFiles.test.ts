@@ -6,6 +6,7 @@ import { runPolicies } from "../policy/policies";
 import { mocks, reveal } from "./harness";
 import {
   NOW,
+  HARBOR_PASSWORD,
   REGISTRY_PASSWORD,
   REPO_ROOT,
   VSPHERE_PASSWORD,
@@ -40,7 +41,11 @@ export function stackFileConfig(file: string): {
     config["vsphere:user"] ??= "buildenv@vsphere.local";
     secretKeys.push("vsphere:password");
   }
-  const registry = config["buildenv:registry"] as { username?: string } | undefined;
+  const registry = config["buildenv:registry"] as { username?: string; kind?: string } | undefined;
+  if (registry?.kind === "harbor") {
+    config["harbor:password"] = HARBOR_PASSWORD;
+    secretKeys.push("harbor:password");
+  }
   if (registry?.username) {
     config["buildenv:registryPassword"] = REGISTRY_PASSWORD;
     secretKeys.push("buildenv:registryPassword");

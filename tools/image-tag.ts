@@ -2,10 +2,19 @@
  * Prints the build-image manifest of a source tree and the tag derived from it, so the tag a
  * deployment will use can be checked (or compared with git's own listing) without running Pulumi.
  *
- *   npm run image-tag -- <repoRoot> <input>... [--build-arg NAME=VALUE]...
+ *   npm run image-tag -- <repoRoot> <input>... [--build-arg NAME=VALUE]... [--platform OS/ARCH]
+ *
+ * `--platform` is `buildenv:buildImage.platform` (default linux/amd64): another platform is a line
+ * of the manifest, so without it the tag printed would not be the stack's.
  */
 
-import { computeImageTag, validateBuildArgName, validateBuildArgValue } from "../image/manifest";
+import { platformProblem } from "../image/config";
+import {
+  DEFAULT_PLATFORM,
+  computeImageTag,
+  validateBuildArgName,
+  validateBuildArgValue,
+} from "../image/manifest";
 
 /** Where the CLI writes; `process` fits, and so does a recorder in tests. */
 export interface CliOutput {
@@ -14,22 +23,26 @@ export interface CliOutput {
 }
 
 export const USAGE =
-  "usage: npm run image-tag -- <repoRoot> <input>... [--build-arg NAME=VALUE]...";
+  "usage: npm run image-tag -- <repoRoot> <input>... [--build-arg NAME=VALUE]... [--platform OS/ARCH]";
 
 interface ParsedArguments {
   root: string;
   inputs: string[];
   buildArgs: Record<string, string>;
+  /** `buildenv:buildImage.platform`; DEFAULT_PLATFORM unless given. */
+  platform: string;
 }
 
 /**
  * Parses the command line (without node and script); returns the reason for a usage error as a
- * string. `--build-arg NAME=VALUE` and `--build-arg=NAME=VALUE` are both accepted, `--` ends the
+ * string. `--build-arg NAME=VALUE` and `--build-arg=NAME=VALUE` are both accepted, as are
+ * `--platform P` and `--platform=P` (once, one of the platforms config allows); `--` ends the
  * options, and a build argument may be given only once.
  */
 export function parseArguments(argv: readonly string[]): ParsedArguments | string {
   const positional: string[] = [];
   const buildArgs: Record<string, string> = {};
+  let platform: string | undefined;
   let optionsEnded = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -39,6 +52,21 @@ export function parseArguments(argv: readonly string[]): ParsedArguments | strin
     }
     if (arg === "--") {
       optionsEnded = true;
+      continue;
+    }
+    if (arg === "--platform" || arg.startsWith("--platform=")) {
+      const value = arg === "--platform" ? argv[++i] : arg.slice("--platform=".length);
+      if (value === undefined) {
+        return "--platform needs OS/ARCH, e.g. linux/arm64";
+      }
+      if (platform !== undefined) {
+        return "--platform is given more than once";
+      }
+      const problem = platformProblem(value);
+      if (problem !== undefined) {
+        return `--platform: ${problem}`;
+      }
+      platform = value;
       continue;
     }
     let assignment: string | undefined;
@@ -71,7 +99,7 @@ export function parseArguments(argv: readonly string[]): ParsedArguments | strin
   if (root === undefined || inputs.length === 0) {
     return "a repository root and at least one input are required";
   }
-  return { root, inputs, buildArgs };
+  return { root, inputs, buildArgs, platform: platform ?? DEFAULT_PLATFORM };
 }
 
 /**
@@ -87,7 +115,7 @@ export function main(argv: readonly string[], out: CliOutput): number {
   }
   let result: ReturnType<typeof computeImageTag>;
   try {
-    result = computeImageTag(parsed.root, parsed.inputs, parsed.buildArgs);
+    result = computeImageTag(parsed.root, parsed.inputs, parsed.buildArgs, {}, parsed.platform);
   } catch (error) {
     out.stderr.write(`image-tag: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
