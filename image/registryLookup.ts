@@ -167,3 +167,32 @@ async function bearerToken(
   }
   return token;
 }
+
+/**
+ * Whether a Harbor project exists: Harbor's API answers `HEAD /api/v2.0/projects?project_name=`
+ * with 200 or 404 (goharbor/harbor api/v2.0/swagger.yaml, operation headProject).
+ *
+ * @throws Error naming the request and the answer for any other status or no answer.
+ */
+export async function harborProjectExists(
+  server: string,
+  project: string,
+  credentials: RegistryCredentials,
+  fetchImpl: Fetch = fetch as unknown as Fetch,
+): Promise<boolean> {
+  const url = `${registryScheme(server)}://${server}/api/v2.0/projects?project_name=${encodeURIComponent(project)}`;
+  let response;
+  try {
+    response = await fetchImpl(url, {
+      method: "HEAD",
+      signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS),
+      headers: { Authorization: basic(credentials) },
+    });
+  } catch (error) {
+    throw new Error(`HEAD ${url} failed (${(error as Error).message})`);
+  }
+  if (response.status === 200 || response.status === 404) {
+    return response.status === 200;
+  }
+  throw new Error(`HEAD ${url} answered ${response.status}`);
+}

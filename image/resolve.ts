@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RegistryConfig } from "../registry/config";
 import { BuildImageConfig } from "./config";
 import { ImageTag, computeImageTag } from "./manifest";
-import { RegistryCredentials, findImageDigest } from "./registryLookup";
+import { RegistryCredentials, findImageDigest, harborProjectExists } from "./registryLookup";
 
 /** Where the manifest's stat cache is kept, relative to the project directory. */
 export const MANIFEST_CACHE = "node_modules/.cache/buildenv/image-manifest.json";
@@ -37,12 +37,14 @@ export interface ResolvedBuildImage {
  *
  * @throws pulumi.RunError when the registry cannot say whether it holds the tag.
  * @param lookup default findImageDigest, a HEAD request to the registry.
+ * @param projectLookup default harborProjectExists; asked only when Harbor could not answer.
  */
 export async function resolveBuildImage(
   config: BuildImageConfig,
   registry: RegistryConfig | undefined,
   root: string,
   lookup: typeof findImageDigest = findImageDigest,
+  projectLookup: typeof harborProjectExists = harborProjectExists,
 ): Promise<ResolvedBuildImage> {
   const imageTag = buildImageTag(config, root);
   if (!registry) {
@@ -66,6 +68,18 @@ export async function resolveBuildImage(
   try {
     registryDigest = await lookup(registry.server, registry.repository, imageTag.tag, credentials);
   } catch (error) {
+    // The shared stack's first run asks about the project it is about to create, which Harbor
+    // may refuse rather than answer 404; a project that does not exist yet holds no tag.
+    if (registry.harbor && credentials) {
+      const exists = await projectLookup(
+        registry.server,
+        registry.harbor.project,
+        credentials,
+      ).catch(() => true);
+      if (!exists) {
+        return { imageTag };
+      }
+    }
     // Guessing either way would flip the stack between building and pulling from run to run.
     throw new pulumi.RunError(
       `${(error as Error).message}; buildenv builds the image only when the registry lacks its content tag, so it must be able to ask (check buildenv:registry and the network)`,

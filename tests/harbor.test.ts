@@ -6,7 +6,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { computeImageTag } from "../image/manifest";
 import { loadConfig, parseConfig } from "../config/load";
-import { findImageDigest } from "../image/registryLookup";
+import { findImageDigest, harborProjectExists } from "../image/registryLookup";
 import { resolveBuildImage } from "../image/resolve";
 import { PlannedResource, runPolicies } from "../policy/policies";
 import { ParseContext } from "../config/schema";
@@ -744,6 +744,76 @@ describe("registry on Harbor", () => {
           return true;
         });
       });
+    });
+
+    it("builds when the project does not exist yet (the shared stack's first run)", async () => {
+      await setMode("preview", "ci");
+      setConfig(sharedHarbor(), ["vsphere:password", "harbor:password"]);
+      const config = loadConfig(NOW);
+      const asked: unknown[][] = [];
+      const found = await resolveBuildImage(
+        config.buildImage,
+        config.registry,
+        REPO_ROOT,
+        async () => {
+          throw new Error("cannot tell: HEAD answered 401");
+        },
+        async (...args) => {
+          asked.push(args);
+          return false;
+        },
+      );
+      assert.strictEqual(found.registryDigest, undefined);
+      assert.deepStrictEqual(asked, [
+        [
+          "harbor.example.com",
+          "buildenv",
+          { username: "buildenv-admin", password: ADMIN_PASSWORD },
+        ],
+      ]);
+    });
+
+    it("still fails when the project exists but the tag cannot be asked for", async () => {
+      await setMode("preview", "ci");
+      setConfig(sharedHarbor(), ["vsphere:password", "harbor:password"]);
+      const config = loadConfig(NOW);
+      await assert.rejects(
+        resolveBuildImage(
+          config.buildImage,
+          config.registry,
+          REPO_ROOT,
+          async () => {
+            throw new Error("cannot tell: HEAD answered 401");
+          },
+          async () => true,
+        ),
+        {
+          message:
+            "cannot tell: HEAD answered 401; buildenv builds the image only when the registry lacks its content tag, so it must be able to ask (check buildenv:registry and the network)",
+        },
+      );
+    });
+
+    it("asks Harbor's API whether the project exists, with the account in a header only", async () => {
+      const seen: string[] = [];
+      const server = http.createServer((req, res) => {
+        seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? "(anonymous)"}`);
+        res.writeHead(req.url === "/api/v2.0/projects?project_name=buildenv" ? 200 : 404).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      try {
+        const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const account = { username: HARBOR_USER, password: HARBOR_PASSWORD };
+        assert.strictEqual(await harborProjectExists(host, "buildenv", account), true);
+        assert.strictEqual(await harborProjectExists(host, "other", account), false);
+        const basic = Buffer.from(`${HARBOR_USER}:${HARBOR_PASSWORD}`).toString("base64");
+        assert.deepStrictEqual(seen, [
+          `HEAD /api/v2.0/projects?project_name=buildenv Basic ${basic}`,
+          `HEAD /api/v2.0/projects?project_name=other Basic ${basic}`,
+        ]);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
     });
 
     it("the shared stack asks with its administrator account, before the robots exist", async () => {
