@@ -341,15 +341,48 @@ describe("plans of a second pulumi up (tests/plan.ts)", function () {
           ignoreChanges: o.ignoreChanges,
         };
       };
+      // A VCH's volumes are made with driver options, which VIC does not report back.
       assert.deepStrictEqual(options("buildenv-dev-source"), {
         retainOnDelete: true,
         protect: false,
-        ignoreChanges: ["labels"],
+        ignoreChanges: ["labels", "driverOpts"],
       });
       assert.deepStrictEqual(options("buildenv-dev-output"), {
         retainOnDelete: false,
         protect: false,
-        ignoreChanges: ["labels"],
+        ignoreChanges: ["labels", "driverOpts"],
+      });
+    });
+  });
+
+  describe("a VCH's volumes after `pulumi refresh`", () => {
+    it("replace nothing, though VIC reports no driver options back", async () => {
+      const prior = await evaluate(CI_STACK);
+      // The provider's Read sets driver_opts from the volume's Options
+      // (terraform-provider-docker resource_docker_volume.go:311); VIC's volume model has none
+      // (vmware/vic lib/apiservers/engine/proxy/storage_proxy.go:445-452).
+      const refreshed: Evaluation = new Map(prior);
+      for (const name of ["buildenv-dev-source", "buildenv-dev-output"]) {
+        const key = `docker:index/volume:Volume::${name}`;
+        const volume = prior.get(key)!;
+        assert.deepStrictEqual(Object.keys(volume.inputs.driverOpts as object).sort(), [
+          "Capacity",
+          "VolumeStore",
+        ]);
+        refreshed.set(key, { ...volume, inputs: { ...volume.inputs, driverOpts: {} } });
+      }
+      const next = await evaluate(CI_STACK);
+      assert.deepStrictEqual(changes(plan(refreshed, next)), {});
+      // Without the ignore, driverOpts (willReplaceOnChanges) would replace both volumes.
+      const unignored: Evaluation = new Map(
+        [...next].map(([k, r]) => [
+          k,
+          { ...r, options: { ...r.options, ignoreChanges: ["labels"] } },
+        ]),
+      );
+      assert.deepStrictEqual(changes(plan(refreshed, unignored)), {
+        "docker:index/volume:Volume::buildenv-dev-output": "replace (driverOpts)",
+        "docker:index/volume:Volume::buildenv-dev-source": "replace (driverOpts)",
       });
     });
   });

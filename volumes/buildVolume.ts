@@ -82,9 +82,25 @@ export function volumeLabels(
  *   lib/apiservers/engine/proxy/storage_proxy.go:120-121.)
  * - `protect: false`: a protected volume would make every `pulumi destroy`, and so the reaper,
  *   fail; kept volumes are kept by `retainOnDelete`, not by protection.
+ * - With driver options (a VCH's `VolumeStore` and `Capacity`), `driverOpts` is ignored after
+ *   creation too: the provider reads them back from the engine's `Options`
+ *   (terraform-provider-docker resource_docker_volume.go:311), which VIC never fills in (vmware/vic
+ *   lib/apiservers/engine/proxy/storage_proxy.go:445-452 NewVolumeModel), and `driverOpts` forces
+ *   a replacement, so every `pulumi up --refresh` would otherwise replace every VCH volume. VIC
+ *   cannot resize or move a volume anyway: capacity and store are fixed when it is created.
+ *
+ * @param keep the volume's `keep` setting.
+ * @param hasDriverOptions whether the volume is created with driver options (a VCH's).
  */
-export function volumeOptions(keep: boolean): pulumi.CustomResourceOptions {
-  return { retainOnDelete: keep, protect: false, ignoreChanges: ["labels"] };
+export function volumeOptions(
+  keep: boolean,
+  hasDriverOptions = false,
+): pulumi.CustomResourceOptions {
+  return {
+    retainOnDelete: keep,
+    protect: false,
+    ignoreChanges: hasDriverOptions ? ["labels", "driverOpts"] : ["labels"],
+  };
 }
 
 /**
@@ -108,7 +124,11 @@ export class BuildVolume extends pulumi.ComponentResource {
         ...(driverOpts ? { driverOpts } : {}),
         labels: volumeLabels(args),
       },
-      { parent: this, provider: args.host.provider, ...volumeOptions(args.config.keep) },
+      {
+        parent: this,
+        provider: args.host.provider,
+        ...volumeOptions(args.config.keep, driverOpts !== undefined),
+      },
     );
 
     this.volumeName = volume.name;
