@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ComputeClass } from "../compute/config";
 import { VolumeConfig } from "../volumes/config";
 import { HostConfig } from "./config";
+import { ENSURE_ENV } from "../volumes/adopt";
 import { VolumeHost, vicCapacityMiB } from "../volumes/buildVolume";
 import { VirtualContainerHost } from "../vic/virtualContainerHost";
 
@@ -56,6 +57,7 @@ export class ContainerHost extends pulumi.ComponentResource implements VolumeHos
   readonly volumeDriver: string;
   /** The VCH and its TLS material; undefined for the local engine. */
   readonly vch?: VirtualContainerHost;
+  readonly volumeAdoption?: VolumeHost["volumeAdoption"];
 
   private readonly volumeStoreLabels: ReadonlySet<string>;
 
@@ -102,6 +104,26 @@ export class ContainerHost extends pulumi.ComponentResource implements VolumeHos
         },
         { parent: this },
       );
+      // VIC refuses to create a volume that exists: volumes/adopt.ts makes it first, with the
+      // developer's client certificate, only in the (secret) environment.
+      this.volumeAdoption = {
+        environment: pulumi.secret(
+          pulumi
+            .all([
+              this.vch.dockerHost,
+              this.vch.caCertPem,
+              developer.certPem,
+              developer.privateKeyPem,
+            ])
+            .apply(([dockerHost, ca, cert, key]): Record<string, string> => ({
+              [ENSURE_ENV.dockerHost]: dockerHost,
+              [ENSURE_ENV.ca]: ca,
+              [ENSURE_ENV.cert]: cert,
+              [ENSURE_ENV.key]: key,
+            })),
+        ),
+        dependsOn: [this.vch],
+      };
     }
 
     this.registerOutputs({ dockerHost: this.dockerHost, provider: this.provider });

@@ -12,6 +12,7 @@ import { execFileSync } from "child_process";
 import { mocks } from "./harness";
 import { capture } from "./plan";
 import { runStack } from "./stack";
+import { ensureVolumeScript } from "../volumes/adopt";
 
 const DOCKER_HOST = process.env.BUILDENV_E2E_DOCKER_HOST;
 const BASE_IMAGE = process.env.BUILDENV_E2E_IMAGE;
@@ -108,5 +109,77 @@ describe("on a real Docker engine: kept volumes come back after destroy", functi
       docker(["volume", "inspect", "--format", "{{json .Labels}}", name]),
     ) as Record<string, string>;
     assert.strictEqual(labels["buildenv.expires-at"], "2026-12-01T00:00:00Z");
+  });
+});
+
+describe("on a real Docker engine: the VCH's make-if-absent script (volumes/adopt.ts)", function () {
+  this.timeout(120_000);
+  const name = `buildenv-${STACK}-ensured`;
+  const script = ensureVolumeScript({
+    name,
+    // The engine here has no vsphere driver; the script is the same but for these values.
+    driver: "local",
+    driverOpts: {},
+    labels: [{ label: "buildenv.stack", value: STACK }],
+  });
+  const run = () =>
+    execFileSync("/bin/bash", ["--norc", "--noprofile", "-c", script], {
+      env: { PATH: process.env.PATH, BUILDENV_DOCKER_HOST: DOCKER_HOST },
+      encoding: "utf8",
+    });
+
+  before(function () {
+    if (!DOCKER_HOST || !BASE_IMAGE) {
+      console.log(
+        "skipping: BUILDENV_E2E_DOCKER_HOST / BUILDENV_E2E_IMAGE not set (.ci/run starts an engine)",
+      );
+      this.skip();
+    }
+  });
+
+  after(() => {
+    if (DOCKER_HOST && BASE_IMAGE) {
+      try {
+        docker(["volume", "rm", "-f", name]);
+      } catch {
+        // already gone
+      }
+    }
+  });
+
+  it("creates the volume once, then finds it and leaves it and its data as they are", () => {
+    assert.strictEqual(run(), `volume ${name} created\n`);
+    docker([
+      "run",
+      "--rm",
+      "-v",
+      `${name}:/data`,
+      BASE_IMAGE!,
+      "sh",
+      "-c",
+      "echo kept > /data/proof",
+    ]);
+    // After pulumi destroy (the volume retained) the next up runs the script again.
+    assert.strictEqual(run(), `volume ${name} exists: adopted with its data\n`);
+    assert.strictEqual(
+      docker(["run", "--rm", "-v", `${name}:/data`, BASE_IMAGE!, "cat", "/data/proof"]),
+      "kept",
+    );
+    assert.deepStrictEqual(
+      JSON.parse(docker(["volume", "inspect", "--format", "{{json .Labels}}", name])),
+      { "buildenv.stack": STACK },
+    );
+  });
+
+  it("fails, saying nothing secret, when the engine does not answer", () => {
+    assert.throws(
+      () =>
+        execFileSync("/bin/bash", ["--norc", "--noprofile", "-c", script], {
+          env: { PATH: process.env.PATH, BUILDENV_DOCKER_HOST: "unix:///nonexistent/docker.sock" },
+          encoding: "utf8",
+          stdio: ["pipe", "pipe", "pipe"],
+        }),
+      (error: { status: number }) => error.status !== 0,
+    );
   });
 });

@@ -27,6 +27,8 @@ export interface RecordedOptions {
   parent: string;
   /** Provider plugin version the SDK asked for ("" when none). */
   version: string;
+  /** The `import` option: the id the engine imports the resource by ("" when none). */
+  importId: string;
 }
 
 export type CallStub = (inputs: Record<string, unknown>) => Record<string, unknown>;
@@ -159,6 +161,7 @@ export async function setMode(mode: "preview" | "update", stack = defaultStack):
 /** The protobuf request fields read below (the SDK's generated accessors). */
 interface RegisterRequest {
   getType(): string;
+  getImportid(): string;
   getName(): string;
   getRetainondelete(): boolean;
   getDeletebeforereplace(): boolean;
@@ -193,6 +196,7 @@ function recordOptions(): void {
       dependencies: req.getDependenciesList(),
       parent: req.getParent(),
       version: req.getVersion(),
+      importId: req.getImportid(),
     });
     const key = `${req.getType()}::${req.getName()}`;
     const recordUrn = (error: unknown, response: { getUrn?(): string } | undefined) => {

@@ -110,6 +110,7 @@ describe("plans of a second pulumi up (tests/plan.ts)", function () {
         dependencies: [],
         parent: "",
         version: "",
+        importId: "",
       },
     };
 
@@ -329,6 +330,32 @@ describe("plans of a second pulumi up (tests/plan.ts)", function () {
         inputs: { ...created.inputs, labels: retained.inputs.labels },
       });
       assert.deepStrictEqual(changes(plan(adopted, again)), {});
+    });
+
+    it("on a VCH, the next up makes sure the kept volume exists and imports it, data and all", async () => {
+      const prior = await evaluate(CI_STACK);
+      assert.deepStrictEqual(byOperation(destroyPlan(prior)).retain, [
+        "docker-build:index:Image::buildenv-dev-image",
+        "docker:index/volume:Volume::buildenv-dev-source",
+      ]);
+      const next = await evaluate(CI_STACK);
+      const source = next.get("docker:index/volume:Volume::buildenv-dev-source")!;
+      // VIC refuses a second VolumeCreate (storage_proxy.go:120-121), so the volume is imported
+      // by name, once a script has made it if it was absent (volumes/adopt.ts).
+      assert.strictEqual(source.options.importId, "buildenv-dev-source");
+      assert.ok(next.has("command:local:Command::buildenv-dev-source-ensure"));
+      // The import reads what VIC reports: no driver options and the old labels; both are
+      // ignored, so the imported volume needs no update (and no replacement) afterwards.
+      const imported: Evaluation = new Map(next);
+      imported.set("docker:index/volume:Volume::buildenv-dev-source", {
+        ...source,
+        inputs: {
+          ...source.inputs,
+          driverOpts: {},
+          labels: prior.get("docker:index/volume:Volume::buildenv-dev-source")!.inputs.labels,
+        },
+      });
+      assert.deepStrictEqual(changes(plan(imported, next)), {});
     });
 
     it("kept volumes are neither protected nor deleted: the volume options", async () => {

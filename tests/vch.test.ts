@@ -45,6 +45,13 @@ import {
 } from "./stack";
 
 const COMMAND = "command:local:Command";
+
+/** The VCH's own lifecycle Command (each volume also has one that makes it: volumes/adopt.ts). */
+function vchCommand() {
+  const found = mocks.ofType(COMMAND).filter((c) => c.name.endsWith("-vch"));
+  assert.strictEqual(found.length, 1, "one VCH command");
+  return found[0];
+}
 const POOL = "vsphere:index/resourcePool:ResourcePool";
 
 /** What the realistic stack in tests/stack.ts must give vic-machine, written out by hand. */
@@ -121,6 +128,8 @@ describe("Virtual Container Host stacks", () => {
         "buildenv:storage:BuildVolume::buildenv-dev-output",
         "buildenv:storage:BuildVolume::buildenv-dev-source",
         "buildenv:vsphere:VirtualContainerHost::buildenv-dev",
+        "command:local:Command::buildenv-dev-output-ensure",
+        "command:local:Command::buildenv-dev-source-ensure",
         "command:local:Command::buildenv-dev-vch",
         "docker-build:index:Image::buildenv-dev-image",
         "docker:index/remoteImage:RemoteImage::buildenv-dev-image-pull",
@@ -176,13 +185,13 @@ describe("Virtual Container Host stacks", () => {
       it(`is VIC's own, in the cluster, sized by priority ${priority}`, async () => {
         await runStack(vchStackConfig({ "buildenv:priority": priority }));
         assert.deepStrictEqual(mocks.ofType(POOL), []);
-        const create = mocks.one(COMMAND).inputs.create as string;
+        const create = vchCommand().inputs.create as string;
         assert.ok(create.includes("'--compute-resource=build-cluster'"));
         for (const arg of expected[priority]) {
           assert.ok(create.includes(`'${arg}'`), arg);
         }
         assert.strictEqual(
-          mocks.one(COMMAND).inputs.update,
+          vchCommand().inputs.update,
           updateScript({
             ...EXPECTED_SPEC,
             cpuShares: priority,
@@ -202,7 +211,7 @@ describe("Virtual Container Host stacks", () => {
           "buildenv:computeClasses": { high: { cpuMHz: 24000, shares: "normal" } },
         }),
       );
-      const create = mocks.one(COMMAND).inputs.create as string;
+      const create = vchCommand().inputs.create as string;
       for (const arg of ["--cpu=24000", "--cpu-shares=normal", "--memory-shares=normal"]) {
         assert.ok(create.includes(`'${arg}'`), arg);
       }
@@ -212,7 +221,7 @@ describe("Virtual Container Host stacks", () => {
   describe("vic-machine", () => {
     it("creates and deletes the VCH with the full argument lists", async () => {
       await runStack(vchStackConfig());
-      const lifecycle = mocks.one(COMMAND);
+      const lifecycle = vchCommand();
       const spec = EXPECTED_SPEC;
       assert.deepStrictEqual(vicCreateArgs(spec), EXPECTED_CREATE_ARGS);
       // A kept volume lives in the stores, so delete must leave them (no --force).
@@ -236,7 +245,7 @@ describe("Virtual Container Host stacks", () => {
           },
         }),
       );
-      const lifecycle = mocks.one(COMMAND);
+      const lifecycle = vchCommand();
       const spec = EXPECTED_SPEC;
       assert.strictEqual(lifecycle.inputs.delete, deleteScript(spec, { force: true }));
       assert.deepStrictEqual(vicDeleteArgs(spec, { force: true }), [
@@ -247,7 +256,7 @@ describe("Virtual Container Host stacks", () => {
 
     it("passes credentials and keys only through the environment, as secrets", async () => {
       await runStack(vchStackConfig());
-      const lifecycle = mocks.one(COMMAND);
+      const lifecycle = vchCommand();
       assert.ok(isSecretInput(lifecycle.inputs.environment), "the environment is a secret");
       const environment = reveal(lifecycle.inputs.environment) as Record<string, string>;
       assert.deepStrictEqual(Object.keys(environment).sort(), [
@@ -268,7 +277,7 @@ describe("Virtual Container Host stacks", () => {
       const options = mocks.optionsOf(COMMAND, "buildenv-dev-vch");
       assert.strictEqual(options.deleteBeforeReplace, true);
       assert.deepStrictEqual(options.replaceOnChanges, ["triggers[*]"]);
-      const before = mocks.one(COMMAND).inputs;
+      const before = vchCommand().inputs;
       // Only what configure cannot change is a trigger: the certificate PEMs (renewed yearly)
       // and the limits are not, so renewing or resizing runs the update (configure).
       assert.deepStrictEqual(before.triggers, [replacementKey(EXPECTED_SPEC)]);
@@ -284,7 +293,7 @@ describe("Virtual Container Host stacks", () => {
           },
         }),
       );
-      const after = mocks.one(COMMAND).inputs;
+      const after = vchCommand().inputs;
       assert.deepStrictEqual(after.triggers, before.triggers);
       assert.notStrictEqual(after.update, before.update);
       assert.match(
@@ -295,7 +304,7 @@ describe("Virtual Container Host stacks", () => {
 
     it("replaces the VCH (delete first) only for what configure cannot change", async () => {
       await runStack(vchStackConfig());
-      const before = mocks.one(COMMAND).inputs.triggers;
+      const before = vchCommand().inputs.triggers;
       for (const change of [
         { bridgeNetwork: "buildenv-bridge-2" },
         { imageStore: "ssd/images" },
@@ -311,11 +320,7 @@ describe("Virtual Container Host stacks", () => {
             },
           }),
         );
-        assert.notDeepStrictEqual(
-          mocks.one(COMMAND).inputs.triggers,
-          before,
-          JSON.stringify(change),
-        );
+        assert.notDeepStrictEqual(vchCommand().inputs.triggers, before, JSON.stringify(change));
       }
     });
 
@@ -333,7 +338,7 @@ describe("Virtual Container Host stacks", () => {
         { address: "vcenter.example.com", insecure: false },
       );
       assert.ok(
-        mocks.one(COMMAND).inputs.create ===
+        vchCommand().inputs.create ===
           createScript({
             ...EXPECTED_SPEC,
             thumbprint: "11:22:33:44:55:66:77:88:99:00:AA:BB:CC:DD:EE:FF:11:22:33:44",
@@ -462,7 +467,7 @@ describe("Virtual Container Host stacks", () => {
             .ipAddresses,
           ["10.20.30.40", ip.split("/")[0]],
         );
-        const create = mocks.one(COMMAND).inputs.create as string;
+        const create = vchCommand().inputs.create as string;
         assert.ok(create.includes(`'--client-network-ip=${ip}'`), create);
       }
     });
@@ -509,6 +514,91 @@ describe("Virtual Container Host stacks", () => {
     });
   });
 
+  describe("kept volumes after destroy: made if absent, then imported (VIC refuses a second create)", () => {
+    it("makes each volume with a script that creates it only when the VCH has none of that name", async () => {
+      await runStack(vchStackConfig());
+      const ensure = mocks.one(COMMAND, "buildenv-dev-source-ensure");
+      assert.strictEqual(
+        ensure.inputs.create,
+        [
+          "set -euo pipefail",
+          "umask 077",
+          'certs="$(mktemp -d)"',
+          `trap 'rm -rf "$certs"' EXIT`,
+          'export DOCKER_HOST="$BUILDENV_DOCKER_HOST"',
+          'if [ -n "${BUILDENV_TLS_CA:-}" ]; then',
+          `  printf '%s' "$BUILDENV_TLS_CA" > "$certs/ca.pem"`,
+          `  printf '%s' "$BUILDENV_TLS_CERT" > "$certs/cert.pem"`,
+          `  printf '%s' "$BUILDENV_TLS_KEY" > "$certs/key.pem"`,
+          '  export DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$certs" DOCKER_API_VERSION=1.25',
+          "fi",
+          "unset BUILDENV_TLS_CA BUILDENV_TLS_CERT BUILDENV_TLS_KEY",
+          "if docker volume inspect 'buildenv-dev-source' >/dev/null 2>&1; then",
+          "  echo 'volume buildenv-dev-source exists: adopted with its data'",
+          "else",
+          "  docker volume create --driver 'vsphere' --opt 'Capacity=1908' --opt 'VolumeStore=archive' --label 'buildenv.capacity-mb=2000' --label 'buildenv.expires-at=2026-12-01T00:00:00Z' --label 'buildenv.keep=true' --label 'buildenv.owner=alice' --label 'buildenv.priority=high' --label 'buildenv.shared=false' --label 'buildenv.stack=dev' --label 'buildenv.volume=source' 'buildenv-dev-source' >/dev/null",
+          "  echo 'volume buildenv-dev-source created'",
+          "fi",
+          "",
+        ].join("\n"),
+      );
+      assert.deepStrictEqual(ensure.inputs.interpreter, [
+        "/bin/bash",
+        "--norc",
+        "--noprofile",
+        "-c",
+      ]);
+      assert.strictEqual(ensure.inputs.delete, undefined);
+      // The developer's client key reaches it only in the environment, as a secret.
+      assert.ok(isSecretInput(ensure.inputs.environment));
+      const environment = reveal(ensure.inputs.environment) as Record<string, string>;
+      assert.deepStrictEqual(Object.keys(environment).sort(), [
+        "BUILDENV_DOCKER_HOST",
+        "BUILDENV_TLS_CA",
+        "BUILDENV_TLS_CERT",
+        "BUILDENV_TLS_KEY",
+      ]);
+      assert.strictEqual(
+        environment.BUILDENV_DOCKER_HOST,
+        "tcp://vch-alice.build.example.com:2376",
+      );
+      assert.strictEqual(
+        environment.BUILDENV_TLS_KEY,
+        "-----BEGIN PRIVATE KEY-----\nKEY-OF-buildenv-dev-client-developer-key\n-----END PRIVATE KEY-----\n",
+      );
+      // ...and never in the script.
+      assert.ok(!String(ensure.inputs.create).includes("KEY-OF-"));
+      const options = mocks.optionsOf(COMMAND, "buildenv-dev-source-ensure");
+      assert.deepStrictEqual(options.ignoreChanges, ["create"]);
+      assert.ok(
+        options.dependencies.includes(
+          "urn:pulumi:dev::buildenv::buildenv:vsphere:VirtualContainerHost$command:local:Command::buildenv-dev-vch",
+        ),
+        "made after the VCH",
+      );
+    });
+
+    it("imports every volume by its name, after the script made sure it exists", async () => {
+      await runStack(vchStackConfig());
+      for (const volume of ["source", "output"]) {
+        const options = mocks.optionsOf("docker:index/volume:Volume", `buildenv-dev-${volume}`);
+        assert.strictEqual(options.importId, `buildenv-dev-${volume}`);
+        assert.deepStrictEqual(options.dependencies, [
+          `urn:pulumi:dev::buildenv::buildenv:storage:BuildVolume$command:local:Command::buildenv-dev-${volume}-ensure`,
+        ]);
+      }
+    });
+
+    it("leaves the local engine's volumes to its own create, which adopts: no script, no import", async () => {
+      await runStack({ "buildenv:expiresAt": "2026-12-01" });
+      assert.deepStrictEqual(mocks.ofType(COMMAND), []);
+      assert.strictEqual(
+        mocks.optionsOf("docker:index/volume:Volume", "buildenv-dev-source").importId,
+        "",
+      );
+    });
+  });
+
   describe("capacity", () => {
     it("asks VIC for 9537 MiB for a 10GB volume", async () => {
       assert.strictEqual(vicCapacityMiB(10_000), 9537);
@@ -534,7 +624,11 @@ describe("Virtual Container Host stacks", () => {
       ];
       const commands = mocks
         .ofType(COMMAND)
-        .flatMap((c) => [c.inputs.create, c.inputs.delete, ...(c.inputs.triggers as string[])]);
+        .flatMap((c) => [
+          c.inputs.create,
+          c.inputs.delete,
+          ...((c.inputs.triggers as string[] | undefined) ?? []),
+        ]);
       const names = mocks.resources.map((r) => r.name);
       const { tlsClientKey, ...plain } = outputs;
       assert.ok(tlsClientKey);
@@ -573,7 +667,7 @@ describe("Virtual Container Host stacks", () => {
         registryCa: REGISTRY_CA,
       });
       await settle();
-      const lifecycle = mocks.one(COMMAND);
+      const lifecycle = vchCommand();
       const spec: VchSpec = {
         ...EXPECTED_SPEC,
         opsUser: "vch-ops@vsphere.local",
@@ -614,7 +708,7 @@ describe("Virtual Container Host stacks", () => {
         ca,
       };
       await runStack(config);
-      const lifecycle = mocks.one(COMMAND);
+      const lifecycle = vchCommand();
       assert.ok(String(lifecycle.inputs.create).includes("--registry-ca="));
       assert.ok(!String(lifecycle.inputs.create).includes("BEGIN CERTIFICATE"));
       const environment = reveal(lifecycle.inputs.environment) as Record<string, string>;
@@ -623,7 +717,7 @@ describe("Virtual Container Host stacks", () => {
 
     it("passes no --registry-ca without buildenv:registry.ca", async () => {
       await runStack(vchStackConfig());
-      const lifecycle = mocks.one(COMMAND);
+      const lifecycle = vchCommand();
       assert.ok(!String(lifecycle.inputs.create).includes("--registry-ca"));
       const environment = reveal(lifecycle.inputs.environment) as Record<string, string>;
       assert.strictEqual(environment.BUILDENV_REGISTRY_CA, undefined);

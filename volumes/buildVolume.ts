@@ -1,7 +1,10 @@
+import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { Priority } from "../compute/config";
 import { VolumeConfig } from "./config";
+import { scriptInterpreter } from "../vic/vicMachine";
+import { ensureVolumeScript } from "./adopt";
 import { volumeName } from "./names";
 
 /**
@@ -22,6 +25,15 @@ export interface VolumeHost {
   readonly volumeDriver: string;
   /** Driver options for one volume, or undefined when the driver takes none. */
   volumeDriverOptions(volume: VolumeConfig): Record<string, string> | undefined;
+  /**
+   * Set on an engine that refuses to create a volume whose name exists (a VCH): each volume is
+   * then made by volumes/adopt.ts's script, run with this (secret) environment after these
+   * resources, and imported. Undefined on an engine whose create adopts (the local engine).
+   */
+  readonly volumeAdoption?: {
+    environment: pulumi.Output<Record<string, string>>;
+    dependsOn: pulumi.Resource[];
+  };
 }
 
 export interface BuildVolumeArgs {
@@ -116,18 +128,43 @@ export class BuildVolume extends pulumi.ComponentResource {
     super("buildenv:storage:BuildVolume", name, {}, opts);
 
     const driverOpts = args.host.volumeDriverOptions(args.config);
+    const physicalName = volumeName(args.stack, args.volume);
+    const labels = volumeLabels(args);
+    const adoption = args.host.volumeAdoption;
+    const ensured = adoption
+      ? new command.local.Command(
+          `${name}-ensure`,
+          {
+            create: ensureVolumeScript({
+              name: physicalName,
+              driver: args.host.volumeDriver,
+              driverOpts: driverOpts ?? {},
+              labels,
+            }),
+            interpreter: scriptInterpreter(),
+            environment: adoption.environment,
+          },
+          // The volume is made once: later label values (a new expiry) are not re-applied, as on
+          // the docker.Volume itself. No delete: the docker.Volume's own delete (or retain)
+          // decides what happens to the volume.
+          { parent: this, dependsOn: adoption.dependsOn, ignoreChanges: ["create"] },
+        )
+      : undefined;
     const volume = new docker.Volume(
       name,
       {
-        name: volumeName(args.stack, args.volume),
+        name: physicalName,
         driver: args.host.volumeDriver,
         ...(driverOpts ? { driverOpts } : {}),
-        labels: volumeLabels(args),
+        labels,
       },
       {
         parent: this,
         provider: args.host.provider,
         ...volumeOptions(args.config.keep, driverOpts !== undefined),
+        // The engine imports only while the volume is not in the state with that id (pulumi
+        // pkg/resource/deploy/step_generator.go:1113); from then on it is an ordinary resource.
+        ...(ensured ? { import: physicalName, dependsOn: [ensured] } : {}),
       },
     );
 
