@@ -52,10 +52,8 @@ async function sourceVolumeInputs(expiresAt: string): Promise<Record<string, unk
   return volume.inputs;
 }
 
-describe("on a real Docker engine: kept volumes come back after destroy", function () {
-  this.timeout(120_000);
-  const name = `buildenv-${STACK}-source`;
-
+/** Skips the suite without an engine; removes the volume `name` after it. */
+function withEngine(name: string): void {
   before(function () {
     if (!DOCKER_HOST || !BASE_IMAGE) {
       console.log(
@@ -64,7 +62,6 @@ describe("on a real Docker engine: kept volumes come back after destroy", functi
       this.skip();
     }
   });
-
   after(() => {
     if (DOCKER_HOST && BASE_IMAGE) {
       try {
@@ -74,6 +71,13 @@ describe("on a real Docker engine: kept volumes come back after destroy", functi
       }
     }
   });
+}
+
+describe("on a real Docker engine: kept volumes come back after destroy", function () {
+  this.timeout(120_000);
+  const name = `buildenv-${STACK}-source`;
+
+  withEngine(name);
 
   it("the create of the next up adopts the retained volume with its data and old labels", async () => {
     const first = await sourceVolumeInputs("2026-12-01");
@@ -128,24 +132,7 @@ describe("on a real Docker engine: the VCH's make-if-absent script (volumes/adop
       encoding: "utf8",
     });
 
-  before(function () {
-    if (!DOCKER_HOST || !BASE_IMAGE) {
-      console.log(
-        "skipping: BUILDENV_E2E_DOCKER_HOST / BUILDENV_E2E_IMAGE not set (.ci/run starts an engine)",
-      );
-      this.skip();
-    }
-  });
-
-  after(() => {
-    if (DOCKER_HOST && BASE_IMAGE) {
-      try {
-        docker(["volume", "rm", "-f", name]);
-      } catch {
-        // already gone
-      }
-    }
-  });
+  withEngine(name);
 
   it("creates the volume once, then finds it and leaves it and its data as they are", () => {
     assert.strictEqual(run(), `volume ${name} created\n`);
