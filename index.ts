@@ -1,7 +1,7 @@
 // buildenv: a team's build environment as a Pulumi stack. Config is read and validated first,
 // so bad config fails before any resource is registered; then the registry is asked whether it
 // holds the build image's content tag (if so, nothing is built); then the stack is declared.
-import { loadConfig } from "./config/load";
+import { loadConfig } from "./components/config/load";
 import { resolveAndBuildEnvironment } from "./program";
 
 export = async () => {

@@ -3,14 +3,14 @@
  * tests and the benchmark can run it for any config without re-importing the entry point.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CiSecrets } from "./ci/ciSecrets";
-import { ComputeClass, DOCKER_CPU_SHARES, Priority } from "./compute/config";
-import { BuildenvConfig } from "./config/load";
-import { ContainerHost } from "./host/containerHost";
-import { BuildImage } from "./image/buildImage";
-import { ResolvedBuildImage, buildImageTag, resolveBuildImage } from "./image/resolve";
-import { declareRegistryAccess } from "./registry/access";
-import { BuildVolume } from "./volumes/buildVolume";
+import { CiSecrets } from "./components/ci/ciSecrets";
+import { ComputeClass, DOCKER_CPU_SHARES, Priority } from "./components/compute/config";
+import { BuildenvConfig } from "./components/config/load";
+import { ContainerHost } from "./components/host/containerHost";
+import { BuildImage } from "./components/image/buildImage";
+import { ResolvedBuildImage, buildImageTag, resolveBuildImage } from "./components/image/resolve";
+import { declareRegistryAccess } from "./components/registry/access";
+import { BuildVolume } from "./components/volumes/buildVolume";
 
 /** Where volumes are mounted in build containers: `/workspace/<volume>`. */
 export const WORKSPACE = "/workspace";

@@ -18,8 +18,8 @@ import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { computeImageTag } from "../image/manifest";
-import { GIT_ENV, git } from "../tests/gitFixtures";
+import { computeImageTag } from "../components/image/manifest";
+import { GIT_ENV, git } from "../tests/support/gitFixtures";
 
 /** The goal: computeImageTag at most this many times as slow as git. */
 export const GOAL_RATIO = 1.5;

@@ -5,7 +5,7 @@
 import { benchImageTag } from "./image-tag";
 import { benchRegistry } from "./registry";
 import { benchProgram } from "./program";
-import { setMode } from "../tests/harness";
+import { setMode } from "../tests/support/harness";
 
 async function main(): Promise<void> {
   console.log("== image tag: buildenv vs git reading the same files ==");

@@ -3,8 +3,8 @@
  * every resource registration, for the default local stack and a VCH stack with CI secrets.
  */
 import { performance } from "perf_hooks";
-import { mocks } from "../tests/harness";
-import { runStack, stubVsphere, vchStackConfig } from "../tests/stack";
+import { mocks } from "../tests/support/harness";
+import { runStack, stubVsphere, vchStackConfig } from "../tests/support/stack";
 
 const RUNS = 15;
 

@@ -16,9 +16,9 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stageBuildContext } from "../image/context";
-import { computeImageTag } from "../image/manifest";
-import { findImageDigest } from "../image/registryLookup";
+import { stageBuildContext } from "../components/image/context";
+import { computeImageTag } from "../components/image/manifest";
+import { findImageDigest } from "../components/image/registryLookup";
 
 const RUNS = 3;
 const REPOSITORY = "buildenv-bench/build";

@@ -14,8 +14,8 @@
 // The package's index.d.ts re-exports two members its proxy.d.ts strips as internal, which
 // fails type-checking without skipLibCheck; the `policy` module declares the whole public API.
 import * as policy from "@pulumi/policy/policy";
-import * as expiry from "../lifecycle/expiry";
-import { storeFolderProblem } from "../vic/vicMachine";
+import * as expiry from "../components/lifecycle/expiry";
+import { storeFolderProblem } from "../components/vic/vicMachine";
 
 export const VOLUME_TYPE = "docker:index/volume:Volume";
 export const CONTAINER_TYPE = "docker:index/container:Container";

@@ -10,8 +10,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { mocks } from "./harness";
-import { runStack } from "./stack";
+import { mocks } from "./support/harness";
+import { runStack } from "./support/stack";
 
 const DOCKER_HOST = process.env.BUILDENV_E2E_DOCKER_HOST;
 const BASE_IMAGE = process.env.BUILDENV_E2E_IMAGE;

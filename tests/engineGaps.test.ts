@@ -8,10 +8,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../config/schema";
-import { main } from "../tools/stack";
-import { mocks } from "./harness";
-import { REPO_ROOT, rejectedConfig, runStack, stubVsphere, vchStackConfig } from "./stack";
+import { ConfigError } from "../components/config/schema";
+import { main } from "../cli/stack";
+import { mocks } from "./support/harness";
+import { REPO_ROOT, rejectedConfig, runStack, stubVsphere, vchStackConfig } from "./support/stack";
 
 describe("cases the suite missed (issue 8)", () => {
   describe("capacities in binary units, rounded up to whole decimal MB", () => {
@@ -70,7 +70,7 @@ describe("cases the suite missed (issue 8)", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-extend-"));
     try {
       const file = path.join(dir, "Pulumi.alice.yaml");
-      fs.copyFileSync(path.join(REPO_ROOT, "examples", "Pulumi.alice.yaml"), file);
+      fs.copyFileSync(path.join(REPO_ROOT, "stacks", "examples", "Pulumi.alice.yaml"), file);
       const before = fs.readFileSync(file, "utf8");
       let stdout = "";
       let stderr = "";

@@ -10,8 +10,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { main } from "../tools/stack";
-import { mocks } from "./harness";
+import { main } from "../cli/stack";
+import { mocks } from "./support/harness";
 import {
   Evaluation,
   SCHEMAS_DIR,
@@ -22,7 +22,7 @@ import {
   diffResource,
   plan,
   schemasAvailable,
-} from "./plan";
+} from "./support/plan";
 import {
   FUTURE,
   HARBOR_PASSWORD,
@@ -34,7 +34,7 @@ import {
   runStack,
   stubVsphere,
   vchStackConfig,
-} from "./stack";
+} from "./support/stack";
 
 /**
  * The mocks' stand-in for a build: a digest that follows the image's tag, as a real build of
@@ -158,7 +158,11 @@ describe("plans of a second pulumi up (tests/plan.ts)", function () {
 
   describe("stack:extend: nothing but the expiry changes, nothing is replaced or deleted", () => {
     for (const [label, source, stack] of [
-      ["a VCH developer stack (examples/Pulumi.alice.yaml)", "examples/Pulumi.alice.yaml", "alice"],
+      [
+        "a VCH developer stack (stacks/examples/Pulumi.alice.yaml)",
+        "stacks/examples/Pulumi.alice.yaml",
+        "alice",
+      ],
       ["a local stack (Pulumi.dev.yaml)", "Pulumi.dev.yaml", "dev"],
     ] as const) {
       it(label, async () => {

@@ -2,11 +2,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { computeImageTag } from "../image/manifest";
+import { computeImageTag } from "../components/image/manifest";
 import { buildCommandLine } from "../program";
-import { DEFAULT_COMPUTE_CLASSES } from "../compute/config";
-import { mocks, unwrap } from "./harness";
-import { REPO_ROOT, resolveAll, runStack } from "./stack";
+import { DEFAULT_COMPUTE_CLASSES } from "../components/compute/config";
+import { mocks, unwrap } from "./support/harness";
+import { REPO_ROOT, resolveAll, runStack } from "./support/stack";
 
 const LABELS = (volume: string, capacity: string, keep: boolean, stack = "dev", owner = stack) => [
   { label: "buildenv.capacity-mb", value: capacity },
@@ -211,7 +211,7 @@ describe("program on the local engine", () => {
   });
 
   it("runs the entry point itself: index.ts exports every output", async () => {
-    const { setConfig, setMode, settle } = await import("./harness");
+    const { setConfig, setMode, settle } = await import("./support/harness");
     await setMode("update", "dev");
     setConfig({ "buildenv:expiresAt": "2099-01-01" });
     // index.ts exports the async function the Node runtime calls (and awaits) for the outputs.

@@ -13,10 +13,10 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadConfig } from "../config/load";
-import { findImageDigest } from "../image/registryLookup";
+import { loadConfig } from "../components/config/load";
+import { findImageDigest } from "../components/image/registryLookup";
 import { BuildEnvironmentOutputs, resolveAndBuildEnvironment } from "../program";
-import { mocks, setConfig, setMode, settle, unwrap } from "./harness";
+import { mocks, setConfig, setMode, settle, unwrap } from "./support/harness";
 
 const DOCKER_HOST = process.env.BUILDENV_E2E_DOCKER_HOST;
 const BASE_IMAGE = process.env.BUILDENV_E2E_IMAGE;

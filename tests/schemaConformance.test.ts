@@ -7,9 +7,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { mocks, reveal } from "./harness";
-import { runStack, stubVsphere, vchStackConfig } from "./stack";
-import { stackFileConfig } from "./stackFiles.test";
+import { mocks, reveal } from "./support/harness";
+import { runStack, stubVsphere, vchStackConfig } from "./support/stack";
+import { stackFileConfig } from "./stacks/stackFiles.test";
 
 interface PropertySpec {
   type?: string;
@@ -222,9 +222,9 @@ describe("resources and invokes against the provider schemas", function () {
     assert.deepStrictEqual(problemsOfRun(schemas!), []);
   });
 
-  it("a developer stack on Harbor (examples/Pulumi.alice.yaml)", async () => {
+  it("a developer stack on Harbor (stacks/examples/Pulumi.alice.yaml)", async () => {
     stubVsphere();
-    const { config, secretKeys } = stackFileConfig("examples/Pulumi.alice.yaml");
+    const { config, secretKeys } = stackFileConfig("stacks/examples/Pulumi.alice.yaml");
     await runStack(config, { stack: "alice", secretKeys });
     assert.deepStrictEqual(problemsOfRun(schemas!), []);
   });

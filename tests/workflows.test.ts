@@ -8,13 +8,13 @@ import * as YAML from "yaml";
 
 const ROOT = path.resolve(__dirname, "..");
 const WORKFLOW_DIR = ".github/workflows";
-const EXAMPLE_DIR = "examples";
+const EXAMPLE_DIR = "stacks/examples";
 
 const TEST = ".github/workflows/test.yml";
 const PREVIEW = ".github/workflows/preview.yml";
 const UP = ".github/workflows/up.yml";
 const REAP = ".github/workflows/reap.yml";
-const EXAMPLE = "examples/build-in-environment.yml";
+const EXAMPLE = "stacks/examples/build-in-environment.yml";
 
 /** Write scopes each workflow may hold; any workflow not listed may hold none. */
 const GRANTED_WRITES: Readonly<Record<string, readonly string[]>> = {
@@ -138,7 +138,7 @@ function looksLikeWorkflow(file: string): boolean {
 
 /**
  * Every workflow in the repository, repo-relative and sorted: all of `.github/workflows/` plus the
- * files under `examples/` that are workflows (other examples may be stack configs).
+ * files under `stacks/examples/` that are workflows (other examples may be stack configs).
  */
 function workflowFiles(): string[] {
   return [...yamlFilesIn(WORKFLOW_DIR), ...yamlFilesIn(EXAMPLE_DIR).filter(looksLikeWorkflow)];
@@ -626,7 +626,7 @@ describe("GitHub Actions workflows", () => {
     }
   });
 
-  describe("examples/build-in-environment.yml", () => {
+  describe("stacks/examples/build-in-environment.yml", () => {
     const text = read(EXAMPLE);
     const workflow = parseWorkflow(EXAMPLE);
     const job = onlyJob(workflow);

@@ -1,0 +1,185 @@
+/**
+ * Command lines of `npm run env -- <verb>` and `npm run up|preview|down`: parsed into plain
+ * values, every mistake a CliError with exit code 2 naming the argument.
+ */
+import { PRIORITIES, Priority } from "../../components/compute/config";
+import { CliError } from "./process";
+
+export const ENV_USAGE = `usage: npm run env -- <verb> [--stack <name>] [options]
+
+Drives the build environment of a stack (default: the selected stack, else dev) through its
+outputs, on its engine (the local Docker engine or a VCH).
+
+verbs:
+  status                          host, volumes, build image and tag, compute class, time left
+  sync [dir] [--exclude <glob>]   replace the source volume's contents with dir (default .);
+                                  honours .gitignore (in a git checkout) and .dockerignore
+  run [--priority low|normal|high] [--keep] -- <command...>
+                                  run the command in the build image, source volume as working
+                                  directory, with the limits of the stack's class (or of the
+                                  priority's class); exits with the command's exit code
+  output [--to <file.tar.gz>]     the output volume as a gzipped tar archive
+                                  (default: buildenv-<stack>-output.tar.gz)
+  shell                           an interactive shell in the build image with the volumes
+  --help                          this text`;
+
+export type EnvCommand =
+  | { verb: "help" }
+  | { verb: "status"; stack?: string }
+  | { verb: "sync"; stack?: string; dir: string; exclude: string[] }
+  | { verb: "run"; stack?: string; priority?: Priority; keep: boolean; command: string[] }
+  | { verb: "output"; stack?: string; to?: string }
+  | { verb: "shell"; stack?: string };
+
+const VERBS = ["status", "sync", "run", "output", "shell"] as const;
+
+function usage(message: string): CliError {
+  return new CliError(`${message}\n${ENV_USAGE}`, 2);
+}
+
+/** Parses the arguments after `npm run env --`. */
+export function parseEnvArgs(argv: readonly string[]): EnvCommand {
+  if (argv.length === 0) {
+    throw usage("no verb given");
+  }
+  const [verb, ...rest] = argv;
+  if (verb === "--help" || verb === "-h" || verb === "help") {
+    return { verb: "help" };
+  }
+  if (!(VERBS as readonly string[]).includes(verb)) {
+    throw usage(`unknown verb "${verb}"; one of ${VERBS.join(", ")}`);
+  }
+  let stack: string | undefined;
+  let priority: Priority | undefined;
+  let keep = false;
+  let to: string | undefined;
+  const exclude: string[] = [];
+  const positional: string[] = [];
+  let command: string[] | undefined;
+
+  const allowed: Record<string, readonly string[]> = {
+    status: ["--stack"],
+    sync: ["--stack", "--exclude"],
+    run: ["--stack", "--priority", "--keep"],
+    output: ["--stack", "--to"],
+    shell: ["--stack"],
+  };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === "--help" || arg === "-h") {
+      return { verb: "help" };
+    }
+    if (arg === "--") {
+      command = rest.slice(i + 1);
+      break;
+    }
+    if (arg.startsWith("-")) {
+      const eq = arg.indexOf("=");
+      const flag = eq > 0 ? arg.slice(0, eq) : arg;
+      if (!allowed[verb].includes(flag)) {
+        throw usage(`${verb}: unknown option ${flag}`);
+      }
+      if (flag === "--keep") {
+        if (eq > 0) throw usage(`${verb}: --keep takes no value`);
+        keep = true;
+        continue;
+      }
+      let value: string;
+      if (eq > 0) {
+        value = arg.slice(eq + 1);
+      } else {
+        if (i + 1 >= rest.length || rest[i + 1] === "--") {
+          throw usage(`${verb}: ${flag} needs a value`);
+        }
+        value = rest[++i];
+      }
+      if (value === "") {
+        throw usage(`${verb}: ${flag} needs a value`);
+      }
+      if (flag === "--stack") stack = value;
+      else if (flag === "--exclude") exclude.push(value);
+      else if (flag === "--to") to = value;
+      else if (flag === "--priority") {
+        if (!(PRIORITIES as readonly string[]).includes(value)) {
+          throw usage(`${verb}: --priority "${value}" is not one of ${PRIORITIES.join(", ")}`);
+        }
+        priority = value as Priority;
+      }
+      continue;
+    }
+    if (verb === "run") {
+      // `run make -j4` without `--`: the command is everything from its first word on.
+      command = rest.slice(i);
+      break;
+    }
+    positional.push(arg);
+  }
+
+  const maxPositional = verb === "sync" ? 1 : 0;
+  if (verb !== "run" && command !== undefined) {
+    throw usage(`${verb}: takes no command after --`);
+  }
+  if (positional.length > maxPositional) {
+    throw usage(`${verb}: unexpected argument "${positional[maxPositional]}"`);
+  }
+  const withStack = stack === undefined ? {} : { stack };
+  switch (verb) {
+    case "status":
+      return { verb, ...withStack };
+    case "sync":
+      return { verb, ...withStack, dir: positional[0] ?? ".", exclude };
+    case "run":
+      if (command === undefined || command.length === 0) {
+        throw usage("run: no command given; e.g. npm run env -- run -- make");
+      }
+      return { verb, ...withStack, ...(priority ? { priority } : {}), keep, command };
+    case "output":
+      return { verb, ...withStack, ...(to === undefined ? {} : { to }) };
+    default:
+      return { verb: "shell", ...withStack };
+  }
+}
+
+export type UpMode = "up" | "preview" | "destroy";
+
+export const UP_USAGE = `usage: npm run up|preview|down -- [--stack <name>] [pulumi flags...]
+
+Runs \`pulumi up\` (preview, destroy) on the stack (default dev), creating it when absent, on
+PULUMI_BACKEND_URL or else a file backend in .buildenv/state with a generated passphrase file.
+Other flags go to Pulumi unchanged, e.g. --yes, --diff, --refresh.`;
+
+export interface UpArgs {
+  help?: true;
+  stack: string;
+  /** Flags passed to Pulumi unchanged. */
+  pass: string[];
+}
+
+/** Parses the arguments after `npm run up --`: `--stack`/`-s` is ours, the rest goes to Pulumi. */
+export function parseUpArgs(argv: readonly string[]): UpArgs {
+  let stack = "dev";
+  const pass: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--help" || arg === "-h") {
+      return { help: true, stack, pass };
+    }
+    if (arg === "--stack" || arg === "-s") {
+      if (i + 1 >= argv.length || argv[i + 1].startsWith("-")) {
+        throw new CliError(`${arg} needs a stack name\n${UP_USAGE}`, 2);
+      }
+      stack = argv[++i];
+    } else if (arg.startsWith("--stack=")) {
+      stack = arg.slice("--stack=".length);
+    } else {
+      pass.push(arg);
+    }
+  }
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
+    throw new CliError(
+      `--stack "${stack}" is not a stack name; use letters, digits, "-", "_" and "."\n${UP_USAGE}`,
+      2,
+    );
+  }
+  return { stack, pass };
+}

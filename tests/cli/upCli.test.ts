@@ -1,0 +1,465 @@
+/**
+ * `npm run up|preview|down`: the exact Pulumi calls and environment (recorded), the local backend
+ * and passphrase it sets up, the tracked stack file it never rewrites, stack tags, and the
+ * one-line failures. The last block runs the real entry points as processes, with a stand-in
+ * `pulumi` script on PATH that records its arguments and environment (no Pulumi CLI here), and
+ * without one.
+ */
+import * as assert from "assert/strict";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import * as os from "os";
+import * as path from "path";
+import { UP_USAGE, UpMode, parseUpArgs } from "../../cli/workspace/args";
+import { pingEngine } from "../../cli/workspace/engine";
+import { upMain } from "../../cli/workspace/up";
+import { Responder, onPath, output, recorder } from "../support/workspaceFakes";
+import { REPO_ROOT } from "../support/stack";
+
+const TRACKED = "# The default developer stack.\nconfig:\n  buildenv:priority: normal\n";
+/** What `pulumi stack select --create` does to the stack file with the passphrase provider. */
+const SALT = "v1:c2FsdA==:v1:bm9uY2U=:Y2lwaGVydGV4dA==";
+
+function project(files: Record<string, string> = { "Pulumi.dev.yaml": TRACKED }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-up-"));
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: buildenv\n");
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+/** Pulumi as far as up needs: creating a stack appends its salt to Pulumi.<stack>.yaml. */
+function pulumiLike(dir: string, exits: Record<string, number> = {}): Responder {
+  return (_command, args) => {
+    if (args[0] === "stack" && args[1] === "select") {
+      fs.appendFileSync(path.join(dir, `Pulumi.${args[3]}.yaml`), `encryptionsalt: ${SALT}\n`);
+    }
+    const key = args[0] === "stack" ? `${args[0]} ${args[1]}` : args[0];
+    return { code: exits[key] ?? 0, stderr: exits[key] ? "error: tags not supported\n" : "" };
+  };
+}
+
+async function up(
+  mode: UpMode,
+  argv: string[],
+  dir: string,
+  options: {
+    env?: Record<string, string>;
+    respond?: Responder;
+    engines?: Record<string, string>;
+    onPath?: string[];
+  } = {},
+) {
+  const { run, calls } = recorder(options.respond ?? pulumiLike(dir));
+  const out = output();
+  const pinged: string[] = [];
+  const code = await upMain(mode, argv, {
+    run,
+    env: { PATH: "/usr/bin", HOME: "/home/dev", ...options.env },
+    projectDir: dir,
+    out,
+    pingEngine: async (host) => {
+      pinged.push(host);
+      return options.engines?.[host];
+    },
+    isExecutable: onPath(...(options.onPath ?? ["pulumi"])),
+    newPassphrase: () => "generated-passphrase",
+  });
+  return { code, calls, pinged, out: out.out(), err: out.err() };
+}
+
+function localEnv(dir: string) {
+  return {
+    PULUMI_BACKEND_URL: `file://${dir}/.buildenv/state`,
+    PULUMI_CONFIG_PASSPHRASE_FILE: `${dir}/.buildenv/passphrase`,
+    PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true",
+  };
+}
+
+describe("npm run up", () => {
+  it("parses --stack and passes every other flag to Pulumi", () => {
+    assert.deepEqual(parseUpArgs([]), { stack: "dev", pass: [] });
+    assert.deepEqual(parseUpArgs(["--stack", "alice", "--yes", "--diff"]), {
+      stack: "alice",
+      pass: ["--yes", "--diff"],
+    });
+    assert.deepEqual(parseUpArgs(["-s", "bob", "--target", "urn:x"]), {
+      stack: "bob",
+      pass: ["--target", "urn:x"],
+    });
+    assert.deepEqual(parseUpArgs(["--stack=carol"]), { stack: "carol", pass: [] });
+    assert.throws(() => parseUpArgs(["--stack"]), {
+      message: `--stack needs a stack name\n${UP_USAGE}`,
+    });
+    assert.throws(() => parseUpArgs(["--stack", "a b"]), {
+      message: `--stack "a b" is not a stack name; use letters, digits, "-", "_" and "."\n${UP_USAGE}`,
+    });
+  });
+
+  it("first run: creates the local backend and passphrase, selects or creates the stack, runs up, tags it", async () => {
+    const dir = project();
+    const result = await up("up", ["--yes"], dir, {
+      env: { PULUMI_CONFIG_PASSPHRASE: "something else", DOCKER_HOST: "unix:///tmp/d.sock" },
+    });
+    assert.equal(result.code, 0, result.err);
+    const configFile = `${dir}/.buildenv/stacks/Pulumi.dev.yaml`;
+    // PULUMI_CONFIG_PASSPHRASE is dropped: Pulumi would read it before the passphrase file.
+    const childEnv = { ...localEnv(dir), DOCKER_HOST: "unix:///tmp/d.sock" };
+    assert.deepEqual(
+      result.calls.map((c) => [c.command, c.args, c.env, c.cwd, c.stdout]),
+      [
+        [
+          "pulumi",
+          ["stack", "select", "--create", "dev", "--secrets-provider", "passphrase"],
+          childEnv,
+          dir,
+          "inherit",
+        ],
+        [
+          "pulumi",
+          ["up", "--stack", "dev", "--config-file", configFile, "--yes"],
+          childEnv,
+          dir,
+          "inherit",
+        ],
+        [
+          "pulumi",
+          ["stack", "tag", "set", "buildenv:owner", "dev", "--stack", "dev"],
+          childEnv,
+          dir,
+          "capture",
+        ],
+        [
+          "pulumi",
+          ["stack", "tag", "set", "buildenv:expiresAt", "never", "--stack", "dev"],
+          childEnv,
+          dir,
+          "capture",
+        ],
+      ],
+    );
+    // The builder engine (DOCKER_HOST) is the local stack's engine too: asked once.
+    assert.deepEqual(result.pinged, ["unix:///tmp/d.sock"]);
+    assert.equal(fs.statSync(`${dir}/.buildenv/state`).isDirectory(), true);
+    assert.equal(fs.readFileSync(`${dir}/.buildenv/passphrase`, "utf8"), "generated-passphrase\n");
+    assert.equal(fs.statSync(`${dir}/.buildenv/passphrase`).mode & 0o777, 0o600);
+    // The tracked file is byte for byte what it was; the salt lives in the local copy.
+    assert.equal(fs.readFileSync(`${dir}/Pulumi.dev.yaml`, "utf8"), TRACKED);
+    assert.equal(fs.readFileSync(configFile, "utf8"), `${TRACKED}encryptionsalt: ${SALT}\n`);
+    assert.equal(
+      result.err,
+      "up: generated the local stacks' passphrase in .buildenv/passphrase (git-ignored; keep it with the state in .buildenv/state)\n",
+    );
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("next run: keeps the passphrase and the salt, and follows edits of the tracked file", async () => {
+    const dir = project();
+    await up("up", [], dir);
+    const edited = `${TRACKED}  buildenv:owner: alice\n  buildenv:expiresAt: 2026-12-24T17:00:00+01:00\n`;
+    fs.writeFileSync(`${dir}/Pulumi.dev.yaml`, edited);
+    // The stack exists now: select changes nothing.
+    const result = await up("up", [], dir, { respond: () => ({}) });
+    assert.equal(result.code, 0);
+    assert.equal(result.err, "");
+    assert.equal(fs.readFileSync(`${dir}/.buildenv/passphrase`, "utf8"), "generated-passphrase\n");
+    assert.equal(
+      fs.readFileSync(`${dir}/.buildenv/stacks/Pulumi.dev.yaml`, "utf8"),
+      `${edited}encryptionsalt: ${SALT}\n`,
+    );
+    assert.deepEqual(
+      result.calls.slice(2).map((c) => c.args),
+      [
+        ["stack", "tag", "set", "buildenv:owner", "alice", "--stack", "dev"],
+        ["stack", "tag", "set", "buildenv:expiresAt", "2026-12-24T16:00:00Z", "--stack", "dev"],
+      ],
+    );
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("a new stack without a stack file: the file Pulumi wrote is removed again", async () => {
+    const dir = project({});
+    const result = await up("up", ["--stack", "alice"], dir);
+    assert.equal(result.code, 0);
+    assert.equal(fs.existsSync(`${dir}/Pulumi.alice.yaml`), false);
+    assert.equal(
+      fs.readFileSync(`${dir}/.buildenv/stacks/Pulumi.alice.yaml`, "utf8"),
+      `encryptionsalt: ${SALT}\n`,
+    );
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("preview and down: the same stack handling, no tags; preview asks no engine", async () => {
+    const dir = project();
+    const preview = await up("preview", ["--diff"], dir);
+    assert.deepEqual(
+      preview.calls.map((c) => c.args),
+      [
+        ["stack", "select", "--create", "dev", "--secrets-provider", "passphrase"],
+        [
+          "preview",
+          "--stack",
+          "dev",
+          "--config-file",
+          `${dir}/.buildenv/stacks/Pulumi.dev.yaml`,
+          "--diff",
+        ],
+      ],
+    );
+    assert.deepEqual(preview.pinged, []);
+    const down = await up("destroy", ["--yes"], dir, { respond: () => ({}) });
+    assert.deepEqual(down.calls[1].args, [
+      "destroy",
+      "--stack",
+      "dev",
+      "--config-file",
+      `${dir}/.buildenv/stacks/Pulumi.dev.yaml`,
+      "--yes",
+    ]);
+    assert.deepEqual(down.pinged, ["unix:///var/run/docker.sock"]);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("a VCH stack: up asks only the local builder engine, down none", async () => {
+    const vch = "config:\n  buildenv:host:\n    kind: vch\n";
+    const dir = project({ "Pulumi.alice.yaml": vch });
+    const upResult = await up("up", ["--stack", "alice"], dir);
+    assert.deepEqual(upResult.pinged, ["unix:///var/run/docker.sock"]);
+    const down = await up("destroy", ["--stack", "alice"], dir, { respond: () => ({}) });
+    assert.deepEqual(down.pinged, []);
+    assert.equal(fs.readFileSync(`${dir}/Pulumi.alice.yaml`, "utf8"), vch);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("a local stack with its own engine: up asks both the builder and that engine", async () => {
+    const dir = project({
+      "Pulumi.dev.yaml":
+        "config:\n  buildenv:host:\n    kind: local\n    dockerHost: unix:///tmp/other.sock\n",
+    });
+    const result = await up("up", [], dir);
+    assert.deepEqual(result.pinged, ["unix:///var/run/docker.sock", "unix:///tmp/other.sock"]);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("on a team backend (PULUMI_BACKEND_URL): the environment as it is, the tracked file, nothing in .buildenv", async () => {
+    const dir = project();
+    const team = {
+      PULUMI_BACKEND_URL: "s3://team-state?region=eu-west-1",
+      PULUMI_CONFIG_PASSPHRASE: "team",
+    };
+    const result = await up("up", ["--yes"], dir, { env: team, respond: () => ({}) });
+    assert.equal(result.code, 0);
+    assert.deepEqual(
+      result.calls.map((c) => [c.args, c.env]),
+      [
+        [["stack", "select", "--create", "dev"], team],
+        [["up", "--stack", "dev", "--yes"], team],
+        [["stack", "tag", "set", "buildenv:owner", "dev", "--stack", "dev"], team],
+        [["stack", "tag", "set", "buildenv:expiresAt", "never", "--stack", "dev"], team],
+      ],
+    );
+    assert.equal(fs.existsSync(`${dir}/.buildenv`), false);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("exits with Pulumi's status and tags nothing when up failed", async () => {
+    const dir = project();
+    const result = await up("up", [], dir, { respond: pulumiLike(dir, { up: 255 }) });
+    assert.equal(result.code, 255);
+    assert.deepEqual(
+      result.calls.map((c) => c.args[0]),
+      ["stack", "up"],
+    );
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("warns once when the CLI cannot set stack tags, and still exits 0", async () => {
+    const dir = project();
+    const result = await up("up", [], dir, { respond: pulumiLike(dir, { "stack tag": 255 }) });
+    assert.equal(result.code, 0);
+    assert.equal(result.calls.length, 3);
+    assert.match(
+      result.err,
+      /up: warning: could not set stack tag buildenv:owner \(stack tags on a self-managed backend need Pulumi CLI 3\.211 or later\): error: tags not supported\n$/,
+    );
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("refuses a stack file with a team secrets provider on the local backend", async () => {
+    const dir = project({ "Pulumi.ci.yaml": `encryptionsalt: ${SALT}\nconfig: {}\n` });
+    const result = await up("up", ["--stack", "ci"], dir);
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.err,
+      "up: Pulumi.ci.yaml sets encryptionsalt: it belongs to a team backend; set PULUMI_BACKEND_URL and the team's passphrase to use it, or choose another --stack\n",
+    );
+    assert.deepEqual(result.calls, []);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("without the Pulumi CLI: one line, exit 1, nothing created", async () => {
+    const dir = project();
+    const result = await up("up", [], dir, { onPath: [] });
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.err,
+      "up: the Pulumi CLI is not installed (no `pulumi` on PATH); install it from https://www.pulumi.com/docs/install/ and run this again\n",
+    );
+    assert.equal(fs.existsSync(`${dir}/.buildenv`), false);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("without a reachable engine for a local stack: one line, exit 1, Pulumi not run", async () => {
+    const dir = project();
+    const result = await up("destroy", [], dir, {
+      engines: { "unix:///var/run/docker.sock": "ENOENT" },
+    });
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.err,
+      "down: the Docker engine at unix:///var/run/docker.sock is not reachable (ENOENT); start Docker (or point DOCKER_HOST at a running engine) and run this again\n",
+    );
+    assert.deepEqual(result.calls, []);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("pings an engine over its API: a unix socket that answers, one that does not exist", async () => {
+    const socket = path.join(os.tmpdir(), `buildenv-ping-${process.pid}.sock`);
+    const server = http.createServer((req, res) => {
+      res.statusCode = req.url === "/_ping" ? 200 : 404;
+      res.end("OK");
+    });
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    try {
+      assert.equal(await pingEngine(`unix://${socket}`, false), undefined);
+      assert.equal(await pingEngine(`unix://${socket}.missing`, false), "ENOENT");
+      // Out of reach of this check (TLS, ssh): left to Pulumi.
+      assert.equal(await pingEngine("tcp://10.0.0.5:2376", true), undefined);
+      assert.equal(await pingEngine("ssh://me@host", false), undefined);
+    } finally {
+      server.close();
+    }
+  });
+
+  describe("as processes", function () {
+    this.timeout(60_000);
+    const TSX = path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+    let dir: string;
+    let bin: string;
+    let socket: string;
+    let server: http.Server;
+
+    before(async () => {
+      socket = path.join(os.tmpdir(), `buildenv-engine-${process.pid}.sock`);
+      server = http.createServer((_req, res) => res.end("OK"));
+      await new Promise<void>((resolve) => server.listen(socket, resolve));
+    });
+    after(() => server.close());
+
+    beforeEach(() => {
+      dir = project();
+      bin = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-bin-"));
+    });
+    afterEach(() => {
+      fs.rmSync(dir, { recursive: true });
+      fs.rmSync(bin, { recursive: true });
+    });
+
+    /** A stand-in `pulumi` recording each call's argv and backend variables, one JSON line each. */
+    function standIn(exitFor: string = "", code = 0): string {
+      const log = path.join(bin, "calls.jsonl");
+      fs.writeFileSync(
+        path.join(bin, "pulumi"),
+        `#!${process.execPath}\n` +
+          `const fs = require("fs");\n` +
+          `const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("PULUMI_")));\n` +
+          `fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args: process.argv.slice(2), env }) + "\\n");\n` +
+          `process.stdout.write("pulumi " + process.argv[2] + "\\n");\n` +
+          `process.exit(process.argv[2] === ${JSON.stringify(exitFor)} ? ${code} : 0);\n`,
+        { mode: 0o755 },
+      );
+      return log;
+    }
+
+    /** Runs a tool as npm would; async, so this process's stand-in engine keeps answering. */
+    function runTool(
+      tool: string,
+      args: string[],
+      env: Record<string, string>,
+      cwd = dir,
+    ): Promise<{ status: number | null; stdout: string; stderr: string }> {
+      return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [TSX, path.join(REPO_ROOT, "cli", tool), ...args], {
+          cwd,
+          env: { HOME: os.tmpdir(), PATH: bin, DOCKER_HOST: `unix://${socket}`, ...env },
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+      });
+    }
+
+    it("npm run up: streams Pulumi's output, records the exact calls, exits with Pulumi's status", async () => {
+      const log = standIn("up", 7);
+      const result = await runTool("up.ts", ["up", "--yes"], {});
+      assert.equal(result.status, 7, result.stderr);
+      assert.equal(result.stdout, "pulumi stack\npulumi up\n");
+      const calls = fs
+        .readFileSync(log, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      assert.deepEqual(calls, [
+        {
+          args: ["stack", "select", "--create", "dev", "--secrets-provider", "passphrase"],
+          env: localEnv(dir),
+        },
+        {
+          args: [
+            "up",
+            "--stack",
+            "dev",
+            "--config-file",
+            `${dir}/.buildenv/stacks/Pulumi.dev.yaml`,
+            "--yes",
+          ],
+          env: localEnv(dir),
+        },
+      ]);
+    });
+
+    it("npm run up without a Pulumi CLI: one line on stderr, exit 1, no stack trace", async () => {
+      const result = await runTool("up.ts", ["up"], {});
+      assert.equal(result.status, 1);
+      assert.equal(
+        result.stderr,
+        "up: the Pulumi CLI is not installed (no `pulumi` on PATH); install it from https://www.pulumi.com/docs/install/ and run this again\n",
+      );
+    });
+
+    it("npm run up without a reachable Docker engine: one line, exit 1", async () => {
+      standIn();
+      const result = await runTool("up.ts", ["up"], {
+        DOCKER_HOST: `unix://${dir}/no-engine.sock`,
+      });
+      assert.equal(result.status, 1);
+      assert.equal(
+        result.stderr,
+        `up: the Docker engine at unix://${dir}/no-engine.sock is not reachable (ENOENT); start Docker (or point DOCKER_HOST at a running engine) and run this again\n`,
+      );
+    });
+
+    it("npm run env outside a project: one line, exit 1", async () => {
+      standIn();
+      const result = await runTool("env.ts", ["status"], {}, os.tmpdir());
+      assert.equal(result.status, 1);
+      assert.equal(
+        result.stderr,
+        `env: no Pulumi.yaml in ${os.tmpdir()} or above; run this in the buildenv checkout\n`,
+      );
+    });
+  });
+});
