@@ -189,6 +189,13 @@ describe("layout", () => {
     assert.deepStrictEqual(offending, []);
   });
 
+  it("imports no test file from another file (parallel workers would register its tests twice)", () => {
+    const offending = [...imports].flatMap(([file, targets]) =>
+      targets.filter((t) => t.endsWith(".test.ts")).map((t) => `${file} -> ${t}`),
+    );
+    assert.deepStrictEqual(offending, []);
+  });
+
   it("shows the architecture at the root: components, the CLI, stacks, tooling", () => {
     const folders = fs
       .readdirSync(REPO_ROOT, { withFileTypes: true })

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { mocks, reveal } from "./support/harness";
 import { runStack, stubVsphere, vchStackConfig } from "./support/stack";
-import { stackFileConfig } from "./stacks/stackFiles.test";
+import { stackFileConfig } from "./support/stackFiles";
 
 interface PropertySpec {
   type?: string;

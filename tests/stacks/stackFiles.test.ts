@@ -1,18 +1,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as path from "path";
-import { parse } from "yaml";
 import { runPolicies } from "../../policy/policies";
 import { mocks, reveal } from "../support/harness";
-import {
-  NOW,
-  HARBOR_PASSWORD,
-  REGISTRY_PASSWORD,
-  REPO_ROOT,
-  VSPHERE_PASSWORD,
-  runStack,
-  stubVsphere,
-} from "../support/stack";
+import { NOW, REPO_ROOT, runStack, stubVsphere } from "../support/stack";
+import { stackFileConfig } from "../support/stackFiles";
 
 /** Every stack file the repository ships, with the stack name it is for. */
 const STACK_FILES: [string, string][] = [
@@ -20,38 +11,6 @@ const STACK_FILES: [string, string][] = [
   ["Pulumi.ci.yaml", "ci"],
   ["stacks/examples/Pulumi.alice.yaml", "alice"],
 ];
-
-/**
- * The config a stack file gives the program, plus the secrets its comments tell the user to
- * set (`pulumi config set --secret`), which a committed file cannot carry in clear text.
- */
-export function stackFileConfig(file: string): {
-  config: Record<string, unknown>;
-  secretKeys: string[];
-} {
-  const document = parse(fs.readFileSync(path.join(REPO_ROOT, file), "utf8")) as {
-    config?: Record<string, unknown>;
-  };
-  const config: Record<string, unknown> = { ...(document.config ?? {}) };
-  const secretKeys: string[] = [];
-  const host = config["buildenv:host"] as { kind?: string } | undefined;
-  if (host?.kind === "vch") {
-    config["vsphere:password"] = VSPHERE_PASSWORD;
-    config["vsphere:vsphereServer"] ??= "vcenter.example.com";
-    config["vsphere:user"] ??= "buildenv@vsphere.local";
-    secretKeys.push("vsphere:password");
-  }
-  const registry = config["buildenv:registry"] as { username?: string; kind?: string } | undefined;
-  if (registry?.kind === "harbor") {
-    config["harbor:password"] = HARBOR_PASSWORD;
-    secretKeys.push("harbor:password");
-  }
-  if (registry?.username) {
-    config["buildenv:registryPassword"] = REGISTRY_PASSWORD;
-    secretKeys.push("buildenv:registryPassword");
-  }
-  return { config, secretKeys };
-}
 
 /** Secret envelopes unwrapped, as the engine hands inputs to a policy pack. */
 function revealDeep(value: unknown): unknown {
