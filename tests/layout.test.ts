@@ -44,7 +44,6 @@ const STILL_LONG = [
   "tests/cli/upCli.test.ts",
   "tests/components/image/manifest.test.ts",
   "tests/components/image/manifestCache.test.ts",
-  "tests/components/registry/harbor.test.ts",
   "tests/components/vic/vch.test.ts",
   "tests/components/vic/vicMachine.test.ts",
   "tests/policy/policies.test.ts",
