@@ -41,7 +41,6 @@ const STILL_LONG = [
   "tests/cli/envCli.test.ts",
   "tests/cli/reaper.test.ts",
   "tests/cli/stackTools.test.ts",
-  "tests/cli/upCli.test.ts",
   "tests/components/image/manifest.test.ts",
   "tests/components/image/manifestCache.test.ts",
   "tests/components/vic/vch.test.ts",
