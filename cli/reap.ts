@@ -4,7 +4,7 @@
  *   npm run reap -- [--dry-run] [--now <iso>] [--grace 1h] [--warn 2d] [--shared <stack,...>]
  *                   [--shared-file <path>] [--git-ref origin/main] [--notify] [--dir <path>]
  *
- * Every rule lives in lifecycle/reaper.ts and lifecycle/notices.ts; this file only runs the
+ * Every rule lives in lifecycle/ (reaper.ts, reapRun.ts, reapCli.ts, notices.ts); this file only runs the
  * Pulumi CLI (on the backend PULUMI_BACKEND_URL selects), git and the GitHub REST API. It runs
  * the CLI itself rather than through the Automation API, so that each command gets exactly the
  * environment the reaper chooses (the Automation API adds its `envVars` to the whole process
@@ -15,13 +15,8 @@ import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { IssueClient, notifyOwners } from "./lifecycle/notices";
-import {
-  ReapOptions,
-  ReapSetupError,
-  reapMain,
-  type ReapWorkspace,
-  type StackListing,
-} from "./lifecycle/reaper";
+import { ReapOptions, ReapSetupError, reapMain } from "./lifecycle/reapCli";
+import type { ReapWorkspace, StackListing } from "./lifecycle/reaper";
 import { stackFileName } from "./lifecycle/stackFile";
 import { NO_PULUMI, findExecutable } from "./workspace/process";
 

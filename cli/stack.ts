@@ -26,17 +26,16 @@ import {
   checkDeveloperStackName,
   checkOwner,
   checkPulumiStackName,
-  extendStackFile,
   findPlaceholders,
-  parseFlags,
   parseKind,
   parseNowFlag,
   parsePriority,
   parseTtlFlag,
   readStackFacts,
-  renderStackFile,
   stackFileName,
 } from "./lifecycle/stackFile";
+import { extendStackFile, renderStackFile } from "./lifecycle/stackFileEdit";
+import { parseFlags } from "./lifecycle/flags";
 
 /** Where the CLI writes; `process` fits, and so does a recorder in tests. */
 export interface CliOutput {

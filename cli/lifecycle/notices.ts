@@ -10,7 +10,7 @@
  */
 
 import type { ReapOutcome } from "./reaper";
-import { escapeCell } from "./reaper";
+import { escapeCell } from "./reapRun";
 
 /** The label every notice carries; the reaper lists open issues with it. */
 export const NOTICE_LABEL = "buildenv-reaper";

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { reapMain } from "../../cli/lifecycle/reaper";
+import { reapMain } from "../../cli/lifecycle/reapCli";
 import { githubIssueClient, openPulumiWorkspace } from "../../cli/reap";
 import { REPO_ROOT } from "../support/stack";
 
