@@ -160,7 +160,7 @@ describe("stack tools", () => {
         stdout,
         "Pulumi.alice.yaml: buildenv:expiresAt 2026-12-03T00:00:00Z -> 2026-12-05T08:00:00Z\n" +
           "note: stack tags buildenv:owner, buildenv:expiresAt not set (no Pulumi CLI on PATH); the reaper goes by the committed file, tags only help pulumi stack ls --tag-filter\n" +
-          "commit Pulumi.alice.yaml to the default branch: the reaper reads the expiry from there\n",
+          "not counted yet: the reaper goes by Pulumi.alice.yaml as committed on the default branch, so until you commit this change there it still goes by the expiry committed before; once there, that commit counts as activity and the expiry may lie up to 30d after it\n",
       );
       assert.equal(stderr, "");
     });
@@ -177,8 +177,19 @@ describe("stack tools", () => {
         "Pulumi.alice.yaml: buildenv:expiresAt 2026-12-31 -> 2026-12-09T08:00:00Z\n" +
           "note: this moves the expiry earlier; the stack now expires 7d after 2026-12-02T08:00:00Z\n" +
           "note: stack tags buildenv:owner, buildenv:expiresAt not set (no Pulumi CLI on PATH); the reaper goes by the committed file, tags only help pulumi stack ls --tag-filter\n" +
-          "commit Pulumi.alice.yaml to the default branch: the reaper reads the expiry from there\n",
+          "not counted yet: the reaper goes by Pulumi.alice.yaml as committed on the default branch, so until you commit this change there it still goes by the expiry committed before; once there, that commit counts as activity and the expiry may lie up to 30d after it\n",
       );
+    });
+
+    it("new and extend refuse a --dir that does not exist, in one line", () => {
+      const missing = path.join(dir, "missing");
+      assert.equal(main(["new", "alice", "--dir", missing], out, env), 1);
+      assert.equal(main(["extend", "alice", "--dir", missing], out, env), 1);
+      assert.equal(
+        stderr,
+        `stack: --dir ${JSON.stringify(missing)}: ENOENT (no such file or directory)\n`.repeat(2),
+      );
+      assert.equal(stdout, "");
     });
 
     it("extend refuses a missing file", () => {
