@@ -10,6 +10,7 @@ import {
   type ReapDecision,
   type ReapOutcome,
   type ReapWorkspace,
+  type StackListing,
   type StackSnapshot,
 } from "./reaper";
 
@@ -18,7 +19,7 @@ import {
  * failing list throws (without it there is nothing to plan).
  */
 export async function collectStacks(workspace: ReapWorkspace): Promise<StackSnapshot[]> {
-  const listed = await workspace.listStacks();
+  const listed = checkListing(await workspace.listStacks());
   const stacks: StackSnapshot[] = [];
   for (const { name, lastUpdate } of listed) {
     const stack = await snapshot(workspace, name, lastUpdate);
@@ -34,19 +35,83 @@ export async function collectStacks(workspace: ReapWorkspace): Promise<StackSnap
   return stacks;
 }
 
+/** What `pulumi stack ls --json` printed is not a list of stacks; the message is one line. */
+export class ListingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ListingError";
+  }
+}
+
+// Pulumi stack names, possibly qualified as organization/project/name.
+const LISTED_NAME = /^[A-Za-z0-9_.-]{1,100}(?:\/[A-Za-z0-9_.-]{1,100}){0,2}$/;
+
+/**
+ * The listing as the reaper uses it, or a ListingError naming the first entry that is not a
+ * stack: a list of objects with a stack name and, optionally, a string `lastUpdate`.
+ */
+export function checkListing(listed: unknown): StackListing[] {
+  if (!Array.isArray(listed)) {
+    throw new ListingError(
+      `pulumi stack ls --json printed ${describeJson(listed)}, not a list of stacks`,
+    );
+  }
+  return listed.map((entry: unknown, i) => {
+    const { name, lastUpdate } = (entry ?? {}) as { name?: unknown; lastUpdate?: unknown };
+    if (typeof entry !== "object" || entry === null || typeof name !== "string") {
+      throw new ListingError(
+        `pulumi stack ls --json entry ${i + 1} has no stack name: ${describeJson(entry)}`,
+      );
+    }
+    // "." and ".." are no stack's name, and would lead the file read out of the project.
+    if (!LISTED_NAME.test(name) || name.split("/").some((part) => part === "." || part === "..")) {
+      throw new ListingError(
+        `pulumi stack ls --json entry ${i + 1} has the name ${JSON.stringify(name)}, which is not a Pulumi stack name`,
+      );
+    }
+    if (lastUpdate !== undefined && typeof lastUpdate !== "string") {
+      throw new ListingError(
+        `pulumi stack ls --json entry ${i + 1} (${name}) has a lastUpdate that is not a string: ${describeJson(lastUpdate)}`,
+      );
+    }
+    return { name, ...(lastUpdate === undefined ? {} : { lastUpdate }) };
+  });
+}
+
+/** A JSON value in a message: at most 80 characters of it, escaped. */
+function describeJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return escapeCell(text.length > 80 ? `${text.slice(0, 77)}...` : text);
+}
+
+/** The stack's committed file and the commit that last changed its expiry, read afresh. */
 export async function snapshot(
   workspace: ReapWorkspace,
   name: string,
   lastUpdate: string | undefined,
 ): Promise<StackSnapshot> {
   const base = { name, ...(lastUpdate === undefined ? {} : { lastUpdate }) };
+  let text: string | undefined;
   try {
-    const text = await workspace.readStackFile(name);
-    return text === undefined
-      ? base
-      : { ...base, facts: readStackFacts(text, stackFileName(name)) };
+    text = await workspace.readStackFile(name);
   } catch (error) {
     return { ...base, fileError: describeError(error).summary };
+  }
+  if (text === undefined) return base;
+  let facts: StackSnapshot["facts"];
+  try {
+    facts = readStackFacts(text, stackFileName(name));
+  } catch (error) {
+    return { ...base, fileError: describeError(error).summary };
+  }
+  try {
+    const committed = await workspace.expiryCommitTime(name);
+    return { ...base, facts, ...(committed === undefined ? {} : { expiryCommit: committed }) };
+  } catch (error) {
+    return {
+      ...base,
+      fileError: `its history on the default branch: ${describeError(error).summary}`,
+    };
   }
 }
 
@@ -210,7 +275,7 @@ export function describeError(error: unknown): { summary: string; detail: string
       .filter((line) => line !== "");
     const summary =
       lines.find((line) => line.startsWith("error:")) ?? lines.at(-1) ?? "pulumi failed";
-    return { summary, detail: stderr.trimEnd() };
+    return { summary, detail: stderr.trimEnd() || summary };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { summary: message.split("\n")[0], detail: message };

@@ -15,7 +15,9 @@
  *   `getAllConfig`).
  * - A developer cannot exempt their own stack: `buildenv:shared: true` counts only for stacks on
  *   the reaper's own `--shared` list, and an expiry more than MAX_TTL after the stack's last
- *   update is capped there.
+ *   activity is capped there. Activity is the last update, or the commit on the default branch
+ *   that last changed the stack's expiry (a committed `stack:extend` keeps a stack that nobody
+ *   ran `up` on); an edit not yet on the default branch counts for nothing.
  * - Each destroy gets only the environment its stack's providers need (`destroyEnvironment`).
  * - Local-engine stacks live on laptops and are reported, never destroyed from CI.
  *
@@ -50,6 +52,12 @@ export interface ReapWorkspace {
    */
   readStackFile(stack: string): Promise<string | undefined>;
   /**
+   * The committer time (ISO-8601) of the last commit on the default branch that changed the
+   * `buildenv:expiresAt` line of the stack's file; undefined when none is known (no history, no
+   * such commit, or one at the edge of a shallow fetch, which cannot say what it changed).
+   */
+  expiryCommitTime(stack: string): Promise<string | undefined>;
+  /**
    * The types of the resources in the stack's state (`pulumi stack export` without
    * `--show-secrets`, which decrypts nothing).
    */
@@ -67,6 +75,8 @@ export interface StackSnapshot {
   /** Undefined when the stack has no committed file. */
   facts?: StackFileFacts;
   fileError?: string;
+  /** ISO-8601 time of the commit that last changed the expiry (expiryCommitTime). */
+  expiryCommit?: string;
   /** Set when the backend listed this name (ignoring case) more than once. */
   duplicate?: boolean;
   /** What the stack's state holds, whatever its file says; undefined when not read. */
@@ -114,8 +124,10 @@ export interface ReapDecision {
   contact?: string;
   /** The raw `buildenv:expiresAt` value, as written in the stack file. */
   expiresAt?: string;
-  /** The instant the reaper goes by: the expiry, capped at last update + MAX_TTL. */
+  /** The instant the reaper goes by: the expiry, capped at last activity + MAX_TTL. */
   effectiveExpiry?: string;
+  /** Set when the written expiry was capped: what the cap counted from. */
+  cappedBy?: "last update" | "expiry commit";
   action: ReapAction;
   reason: string;
   /** The owner is to be told: the stack expires within the warning window or has expired. */
@@ -263,15 +275,24 @@ export function decide(stack: StackSnapshot, now: Date, policy: ReapPolicy = {})
     };
   }
   let expiry = written;
-  const lastUpdate = stack.lastUpdate === undefined ? undefined : new Date(stack.lastUpdate);
-  if (lastUpdate !== undefined && !Number.isNaN(lastUpdate.getTime())) {
-    const cap = new Date(lastUpdate.getTime() + maxTtlMs);
+  let cappedBy: ReapDecision["cappedBy"];
+  const activity = lastActivity(stack, now);
+  if (activity !== undefined) {
+    const cap = new Date(activity.at.getTime() + maxTtlMs);
     if (expiry.getTime() > cap.getTime()) {
       expiry = cap;
-      notes += `; capped at ${formatExpiry(cap)}, ${MAX_TTL} after the last update`;
+      cappedBy = activity.by;
+      notes +=
+        activity.by === "last update"
+          ? `; capped at ${formatExpiry(cap)}, ${MAX_TTL} after the last update`
+          : `; capped at ${formatExpiry(cap)}, ${MAX_TTL} after the commit that last changed the expiry on the default branch (${formatExpiry(activity.at)})`;
     }
   }
-  const decided = { ...base, effectiveExpiry: formatExpiry(expiry) };
+  const decided = {
+    ...base,
+    effectiveExpiry: formatExpiry(expiry),
+    ...(cappedBy === undefined ? {} : { cappedBy }),
+  };
   const expiredFor = now.getTime() - expiry.getTime();
   if (expiredFor < 0) {
     const warn = -expiredFor <= warnMs;
@@ -308,6 +329,28 @@ export function decide(stack: StackSnapshot, now: Date, policy: ReapPolicy = {})
     };
   }
   return { ...decided, action: "destroy", warn: true, reason: `expired${notes}` };
+}
+
+/**
+ * The later of the last update and the commit that last changed the expiry; a time that is not
+ * a date is ignored, and a commit dated after `now` (the committer sets the date) counts as now.
+ */
+export function lastActivity(
+  stack: Pick<StackSnapshot, "lastUpdate" | "expiryCommit">,
+  now: Date,
+): { at: Date; by: NonNullable<ReapDecision["cappedBy"]> } | undefined {
+  const valid = (text: string | undefined) => {
+    const date = text === undefined ? undefined : new Date(text);
+    return date === undefined || Number.isNaN(date.getTime()) ? undefined : date;
+  };
+  const update = valid(stack.lastUpdate);
+  const committed = valid(stack.expiryCommit);
+  const commit =
+    committed === undefined ? undefined : new Date(Math.min(committed.getTime(), now.getTime()));
+  if (commit !== undefined && (update === undefined || commit.getTime() > update.getTime())) {
+    return { at: commit, by: "expiry commit" };
+  }
+  return update === undefined ? undefined : { at: update, by: "last update" };
 }
 
 /** A value from a stack file as table text: strings as they are, anything else as JSON. */

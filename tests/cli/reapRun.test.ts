@@ -62,6 +62,59 @@ describe("reaper", () => {
     });
   });
 
+  describe("collectStacks with a listing that is not one (issue 20)", () => {
+    const cases: [string, unknown, string][] = [
+      [
+        "a name that is null",
+        [{ name: "alice" }, { name: null, lastUpdate: "2026-11-20T10:00:00.000Z" }],
+        'pulumi stack ls --json entry 2 has no stack name: {"name":null,"lastUpdate":"2026-11-20T10:00:00.000Z"}',
+      ],
+      [
+        "an object, not a list",
+        { stacks: [] },
+        'pulumi stack ls --json printed {"stacks":[]}, not a list of stacks',
+      ],
+      ["null", null, "pulumi stack ls --json printed null, not a list of stacks"],
+      [
+        "a name that is no stack name",
+        [{ name: "../../etc" }],
+        'pulumi stack ls --json entry 1 has the name "../../etc", which is not a Pulumi stack name',
+      ],
+      [
+        "a lastUpdate that is not a string",
+        [{ name: "alice", lastUpdate: 5 }],
+        "pulumi stack ls --json entry 1 (alice) has a lastUpdate that is not a string: 5",
+      ],
+    ];
+    for (const [what, listing, message] of cases) {
+      it(`refuses ${what} in one line, before reading any file`, async () => {
+        const workspace = new FakeWorkspace({}, {}, listing);
+        await assert.rejects(collectStacks(workspace), (error: Error) => {
+          assert.equal(error.name, "ListingError");
+          assert.equal(error.message, message);
+          return true;
+        });
+        assert.deepEqual(workspace.calls, ["listStacks"]);
+      });
+    }
+
+    it("reads the commit that last changed each expiry, and fails the stack when that fails", async () => {
+      const workspace = new FakeWorkspace({
+        alice: stackFile({ owner: "alice", expiresAt: "2026-12-01", kind: "vch" }),
+        bob: stackFile({ owner: "bob", expiresAt: "2026-12-01", kind: "vch" }),
+      });
+      workspace.commits.alice = "2026-11-20T10:00:00+01:00";
+      workspace.commits.bob = commandError("", "fatal: bad object FETCH_HEAD\n");
+      const stacks = await collectStacks(workspace);
+      assert.equal(stacks[0].expiryCommit, "2026-11-20T10:00:00+01:00");
+      assert.equal(
+        stacks[1].fileError,
+        "its history on the default branch: fatal: bad object FETCH_HEAD",
+      );
+      assert.deepEqual(workspace.commitReads, ["alice", "bob"]);
+    });
+  });
+
   describe("destroyEnvironment", () => {
     const env = {
       PATH: "/usr/bin:/opt/vic",

@@ -218,6 +218,119 @@ describe("cli/reap.ts", () => {
     assert.equal(fs.readFileSync(path.join(clone, "Pulumi.alice.yaml"), "utf8"), VCH_FILE);
   });
 
+  describe("the commit that last changed a stack's expiry, from real git (issue 20)", () => {
+    const DAY_MS = 24 * 3_600_000;
+    /** Commits `files` to `repo` as of `daysAgo` days before now (author and committer). */
+    const commitAt = (repo: string, daysAgo: number, files: Record<string, string>) => {
+      for (const [name, text] of Object.entries(files)) {
+        fs.writeFileSync(path.join(repo, name), text);
+      }
+      const when = new Date(Date.now() - daysAgo * DAY_MS);
+      const iso = `${when.toISOString().slice(0, 19)}Z`;
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@e", "add", "."], { cwd: repo });
+      execFileSync(
+        "git",
+        ["-c", "user.name=t", "-c", "user.email=t@e", "commit", "--quiet", "-m", `${daysAgo}d`],
+        { cwd: repo, env: { ...process.env, GIT_AUTHOR_DATE: iso, GIT_COMMITTER_DATE: iso } },
+      );
+      return `${iso.slice(0, 19)}+00:00`;
+    };
+    const withOwner = (owner: string) =>
+      VCH_FILE.replace("buildenv:owner: alice", `buildenv:owner: ${owner}`);
+    const open = async (repo: string) => {
+      const clone = path.join(dir, "clone");
+      fs.mkdirSync(clone);
+      execFileSync("git", ["init", "--quiet"], { cwd: clone });
+      execFileSync("git", ["remote", "add", "origin", repo], { cwd: clone });
+      const pulumi = standIn(dir, []);
+      return openPulumiWorkspace(
+        { dir: clone, gitRef: "origin/main" },
+        { PATH: `${pulumi.bin}:${process.env.PATH}`, HOME: process.env.HOME },
+      );
+    };
+
+    it("is the last commit that changed the expiresAt line, not one that changed another line or a comment", async () => {
+      const remote = path.join(dir, "remote");
+      fs.mkdirSync(remote);
+      execFileSync("git", ["init", "--quiet", "--initial-branch=main"], { cwd: remote });
+      commitAt(remote, 25, { "Pulumi.alice.yaml": VCH_FILE });
+      const extended = commitAt(remote, 20, {
+        "Pulumi.alice.yaml": VCH_FILE.replace("2026-11-01", "2026-12-01"),
+      });
+      commitAt(remote, 10, {
+        "Pulumi.alice.yaml": withOwner("alice2").replace("2026-11-01", "2026-12-01"),
+      });
+      commitAt(remote, 5, {
+        "Pulumi.alice.yaml":
+          "# buildenv:expiresAt is moved with npm run stack:extend\n" +
+          withOwner("alice2").replace("2026-11-01", "2026-12-01"),
+        "Pulumi.bob.yaml": VCH_FILE,
+      });
+      const workspace = await open(remote);
+      assert.equal(
+        await workspace.readStackFile("alice"),
+        "# buildenv:expiresAt is moved with npm run stack:extend\n" +
+          withOwner("alice2").replace("2026-11-01", "2026-12-01"),
+      );
+      assert.equal(await workspace.expiryCommitTime("alice"), extended);
+      assert.equal(await workspace.expiryCommitTime("carol"), undefined);
+    });
+
+    it("is unknown when the only commit that shows the expiry is the edge of the fetched history", async () => {
+      const remote = path.join(dir, "remote");
+      fs.mkdirSync(remote);
+      execFileSync("git", ["init", "--quiet", "--initial-branch=main"], { cwd: remote });
+      commitAt(remote, 60, { "Pulumi.alice.yaml": VCH_FILE });
+      commitAt(remote, 10, { "Pulumi.alice.yaml": withOwner("alice2") });
+      const workspace = await open(remote);
+      assert.equal(await workspace.readStackFile("alice"), withOwner("alice2"));
+      // The 10-day-old commit is the shallow boundary: its diff shows every line as added.
+      assert.equal(await workspace.expiryCommitTime("alice"), undefined);
+    });
+
+    it("is unknown when no commit is within the last 31 days (only the tip is fetched)", async () => {
+      const remote = path.join(dir, "remote");
+      fs.mkdirSync(remote);
+      execFileSync("git", ["init", "--quiet", "--initial-branch=main"], { cwd: remote });
+      commitAt(remote, 60, { "Pulumi.alice.yaml": VCH_FILE });
+      const workspace = await open(remote);
+      assert.equal(await workspace.readStackFile("alice"), VCH_FILE);
+      assert.equal(await workspace.expiryCommitTime("alice"), undefined);
+    });
+  });
+
+  it("npm run reap: a listing that is not a list of stacks, or a --dir that does not exist, is one line", () => {
+    const reap = (stackLs: unknown, ...args: string[]) => {
+      const pulumi = standIn(dir, stackLs);
+      return spawnSync(process.execPath, ["--import", "tsx", "cli/reap.ts", "--dry-run", ...args], {
+        cwd: REPO_ROOT,
+        env: { PATH: `${pulumi.bin}:${path.dirname(process.execPath)}`, HOME: dir },
+        encoding: "utf8",
+      });
+    };
+    const results = [
+      reap([{ name: null }], "--dir", dir),
+      reap({ stacks: [] }, "--dir", dir),
+      reap([], "--dir", "/nonexistent"),
+    ];
+    assert.deepEqual(
+      results.map((r) => [r.status, r.stdout, r.stderr]),
+      [
+        [
+          1,
+          "",
+          'reap: cannot list the stacks: pulumi stack ls --json entry 1 has no stack name: {"name":null}\n',
+        ],
+        [
+          1,
+          "",
+          'reap: cannot list the stacks: pulumi stack ls --json printed {"stacks":[]}, not a list of stacks\n',
+        ],
+        [1, "", 'reap: --dir "/nonexistent": no such directory\n'],
+      ],
+    );
+  });
+
   it("refuses a stack file that is a symlink", async () => {
     const pulumi = standIn(dir, []);
     fs.writeFileSync(path.join(dir, "elsewhere.yaml"), VCH_FILE);

@@ -146,6 +146,7 @@ describe("reaper", () => {
         stack: "mallory",
         owner: "mallory",
         expiresAt: "2099-01-01",
+        cappedBy: "last update",
         effectiveExpiry: "2026-12-01T08:00:00Z",
         hostKind: "vch",
         action: "destroy",
@@ -155,6 +156,91 @@ describe("reaper", () => {
       // Within the maximum, the written expiry stands.
       const near = vch("alice", "2026-11-20", {}, "2026-11-01T08:00:00Z");
       assert.equal(decideOne(near, "2026-11-01").effectiveExpiry, "2026-11-20T00:00:00Z");
+    });
+
+    describe("a committed extension counts as activity (issue 20)", () => {
+      /** Mallory's VCH stack, last updated 2026-10-01, with the expiry her file asks for. */
+      const stack = (
+        expiresAt: string,
+        expiryCommit?: string,
+        lastUpdate = "2026-10-01T00:00:00Z",
+      ) => ({
+        ...vch("mallory", expiresAt, {}, lastUpdate),
+        ...(expiryCommit === undefined ? {} : { expiryCommit }),
+      });
+
+      it("keeps a stack extended and committed but never updated since", () => {
+        // Last update + 30d is 2026-10-31: without the commit the stack would be destroyed.
+        assert.deepEqual(decideOne(stack("2026-12-10", "2026-11-20T00:00:00Z"), "2026-12-05"), {
+          stack: "mallory",
+          owner: "mallory",
+          expiresAt: "2026-12-10",
+          effectiveExpiry: "2026-12-10T00:00:00Z",
+          hostKind: "vch",
+          action: "keep",
+          warn: false,
+          reason: "not expired",
+        });
+        assert.deepEqual(decideOne(stack("2026-12-10"), "2026-12-05"), {
+          stack: "mallory",
+          owner: "mallory",
+          expiresAt: "2026-12-10",
+          effectiveExpiry: "2026-10-31T00:00:00Z",
+          cappedBy: "last update",
+          hostKind: "vch",
+          action: "destroy",
+          warn: true,
+          reason: "expired; capped at 2026-10-31T00:00:00Z, 30d after the last update",
+        });
+      });
+
+      it("caps at 30d after the expiry commit when that is the later activity", () => {
+        assert.deepEqual(decideOne(stack("2099-01-01", "2026-11-01T00:00:00Z"), "2026-12-05"), {
+          stack: "mallory",
+          owner: "mallory",
+          expiresAt: "2099-01-01",
+          effectiveExpiry: "2026-12-01T00:00:00Z",
+          cappedBy: "expiry commit",
+          hostKind: "vch",
+          action: "destroy",
+          warn: true,
+          reason:
+            "expired; capped at 2026-12-01T00:00:00Z, 30d after the commit that last changed the expiry on the default branch (2026-11-01T00:00:00Z)",
+        });
+      });
+
+      it("goes by the last update when the expiry commit is older", () => {
+        const decision = decideOne(
+          stack("2099-01-01", "2026-09-01T00:00:00Z", "2026-11-10T00:00:00Z"),
+          "2026-12-20",
+        );
+        assert.equal(decision.action, "destroy");
+        assert.equal(decision.effectiveExpiry, "2026-12-10T00:00:00Z");
+        assert.equal(
+          decision.reason,
+          "expired; capped at 2026-12-10T00:00:00Z, 30d after the last update",
+        );
+      });
+
+      it("counts a commit dated in the future as now, and an expiry commit alone", () => {
+        const decision = decideOne(
+          { ...vch("mallory", "2099-01-01"), expiryCommit: "2030-01-01T00:00:00Z" },
+          "2026-12-05T00:00:00Z",
+        );
+        assert.equal(decision.action, "keep");
+        assert.equal(decision.effectiveExpiry, "2027-01-04T00:00:00Z");
+        assert.equal(decision.cappedBy, "expiry commit");
+        assert.equal(
+          decision.reason,
+          "not expired; capped at 2027-01-04T00:00:00Z, 30d after the commit that last changed the expiry on the default branch (2026-12-05T00:00:00Z)",
+        );
+      });
+
+      it("ignores an expiry commit time that is not a date", () => {
+        const decision = decideOne(stack("2099-01-01", "yesterday"), "2026-12-05");
+        assert.equal(decision.effectiveExpiry, "2026-10-31T00:00:00Z");
+        assert.equal(decision.cappedBy, "last update");
+      });
     });
 
     it("reports, never destroys, expired stacks on the local engine", () => {

@@ -74,6 +74,10 @@ export function decideOne(
 export class FakeWorkspace implements ReapWorkspace {
   readonly calls: string[] = [];
   readonly envs: Record<string, Readonly<Record<string, string>>> = {};
+  /** The time of the commit that last changed each stack's expiry; none unless set. */
+  commits: Record<string, string | Error> = {};
+  /** The stacks whose expiry commit was asked for, in order (kept apart from `calls`). */
+  readonly commitReads: string[] = [];
   /** Resource types in each stack's state; none unless set. */
   states: Record<string, string[] | Error> = {};
   constructor(
@@ -82,12 +86,15 @@ export class FakeWorkspace implements ReapWorkspace {
       destroy?: Record<string, Error>;
       remove?: Record<string, Error>;
     } = {},
-    private readonly listing?: StackListing[],
+    private readonly listing?: unknown,
   ) {}
 
   async listStacks(): Promise<StackListing[]> {
     this.calls.push("listStacks");
-    return this.listing ?? Object.keys(this.files).map((name) => ({ name }));
+    // A listing given as null is kept: it is what a broken CLI might print.
+    return this.listing !== undefined
+      ? (this.listing as StackListing[])
+      : Object.keys(this.files).map((name) => ({ name }));
   }
 
   async readStackFile(stack: string): Promise<string | undefined> {
@@ -97,6 +104,15 @@ export class FakeWorkspace implements ReapWorkspace {
       throw file;
     }
     return file;
+  }
+
+  async expiryCommitTime(stack: string): Promise<string | undefined> {
+    this.commitReads.push(stack);
+    const commit = this.commits[stack];
+    if (commit instanceof Error) {
+      throw commit;
+    }
+    return commit;
   }
 
   async stateResourceTypes(stack: string): Promise<string[]> {
