@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { computeImageTag } from "../components/image/manifest";
-import { buildCommandLine } from "../program";
+import * as childProcess from "child_process";
+import { buildCommandLine, shellWord } from "../program";
 import { DEFAULT_COMPUTE_CLASSES } from "../components/compute/config";
 import { mocks, unwrap } from "./support/harness";
 import { REPO_ROOT, resolveAll, runStack } from "./support/stack";
@@ -224,6 +225,47 @@ describe("program on the local engine", () => {
     assert.strictEqual(program.tls, undefined);
     assert.strictEqual(program.tlsClientKey, undefined);
     assert.strictEqual(program.ciSecrets, undefined);
+  });
+
+  it("quotes every value of the docker run line that a shell would read otherwise (issue 20)", () => {
+    const line = buildCommandLine(
+      "reg.example.com/app:1;rm -rf ~",
+      { source: "v src", cache: "it's $(id)" },
+      DEFAULT_COMPUTE_CLASSES.low,
+    );
+    assert.strictEqual(
+      line,
+      "docker run --rm --memory 4096m --cpu-shares 512 -v 'it'\\''s $(id):/workspace/cache' -v 'v src:/workspace/source' -w /workspace/source 'reg.example.com/app:1;rm -rf ~'",
+    );
+    // bash reads the line back as exactly these words: nothing is split, expanded or run.
+    const words = childProcess.execFileSync(
+      "bash",
+      [
+        "--norc",
+        "--noprofile",
+        "-c",
+        `set -- ${line.slice("docker ".length)}; printf '%s\\0' "$@"`,
+      ],
+      { encoding: "utf8" },
+    );
+    assert.deepStrictEqual(words.split("\0").slice(0, -1), [
+      "run",
+      "--rm",
+      "--memory",
+      "4096m",
+      "--cpu-shares",
+      "512",
+      "-v",
+      "it's $(id):/workspace/cache",
+      "-v",
+      "v src:/workspace/source",
+      "-w",
+      "/workspace/source",
+      "reg.example.com/app:1;rm -rf ~",
+    ]);
+    assert.strictEqual(shellWord("a'b"), "'a'\\''b'");
+    assert.strictEqual(shellWord(""), "''");
+    assert.strictEqual(shellWord("img@sha256:ab,c+d"), "img@sha256:ab,c+d");
   });
 
   it("builds the docker run line with the class's limits and a workdir in the source volume", () => {
