@@ -79,9 +79,9 @@ export function buildCommandLine(
 
 /**
  * One POSIX shell word for `text`: as it is when made only of letters, digits and `_./:@+,-`
- * (none of the metacharacters a POSIX shell requires quoted, `|&;<>()$\`\\"'`, space, tab,
+ * (none of the metacharacters a POSIX shell requires quoted, | & ; < > ( ) $ ` \ " ', space, tab,
  * newline, nor a glob, tilde, comment or assignment character), else single-quoted, inside which
- * every character is literal, an embedded `'` written as `'\\''` (IBM AIX 7.2, "Quotation of
+ * every character is literal, an embedded ' written as '\'' (IBM AIX 7.2, "Quotation of
  * characters in the Korn shell or POSIX shell"). tests/program.test.ts reads the line back
  * through bash.
  */
