@@ -131,13 +131,13 @@ describe("program on the local engine", () => {
     await runStack({
       "buildenv:owner": "carol",
       "buildenv:priority": "low",
-      "buildenv:expiresAt": "2026-12-24T17:00:00+01:00",
+      "buildenv:expiresAt": "2026-12-14T17:00:00+01:00",
     });
     assert.deepStrictEqual(
       mocks.one("docker:index/volume:Volume", "buildenv-dev-source").inputs.labels,
       [
         { label: "buildenv.capacity-mb", value: "2000" },
-        { label: "buildenv.expires-at", value: "2026-12-24T16:00:00Z" },
+        { label: "buildenv.expires-at", value: "2026-12-14T16:00:00Z" },
         { label: "buildenv.keep", value: "true" },
         { label: "buildenv.owner", value: "carol" },
         { label: "buildenv.priority", value: "low" },
@@ -214,13 +214,15 @@ describe("program on the local engine", () => {
   it("runs the entry point itself: index.ts exports every output", async () => {
     const { setConfig, setMode, settle } = await import("./support/harness");
     await setMode("update", "dev");
-    setConfig({ "buildenv:expiresAt": "2099-01-01" });
+    // The entry point reads the real clock: an expiry a week from now, within the 30d bound.
+    const inAWeek = `${new Date(Date.now() + 7 * 24 * 3_600_000).toISOString().slice(0, 10)}`;
+    setConfig({ "buildenv:expiresAt": inAWeek });
     // index.ts exports the async function the Node runtime calls (and awaits) for the outputs.
     const { default: main } = await import("../index");
     const program = await main();
     await settle();
     assert.strictEqual(await unwrap(program.buildImage), `buildenv-build:${DEFAULT_TAG}`);
-    assert.strictEqual(program.expiresAt, "2099-01-01T00:00:00Z");
+    assert.strictEqual(program.expiresAt, `${inAWeek}T00:00:00Z`);
     assert.deepStrictEqual(await unwrap(program.volumes.source), "buildenv-dev-source");
     assert.strictEqual(program.tls, undefined);
     assert.strictEqual(program.tlsClientKey, undefined);

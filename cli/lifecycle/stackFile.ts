@@ -22,11 +22,9 @@ export type StackKind = (typeof STACK_KINDS)[number];
 
 /** Lifetime a new stack gets, and the extension `stack:extend` grants, unless `--ttl` says else. */
 export const DEFAULT_TTL = "7d";
-/**
- * The longest `--ttl` the tools accept. A team that wants longer-lived developer stacks changes
- * it here, in review, rather than per command: a flag to raise it would make it no limit at all.
- */
-export const MAX_TTL = "30d";
+/** The longest `--ttl` the tools accept: the lifecycle's bound (components/lifecycle/expiry.ts). */
+export { MAX_TTL } from "../../components/lifecycle/expiry";
+import { MAX_TTL } from "../../components/lifecycle/expiry";
 
 /** Marks a template value the platform team fills in once for the whole team. */
 export const PLACEHOLDER_MARK = "PLATFORM-TODO";

@@ -76,6 +76,40 @@ const fixture = (name: string) =>
 
 /** What is wrong, the stack config, and the stack name when it matters. */
 export const MALFORMED: [string, Record<string, unknown>, string?][] = [
+  // Issue 20: what the real systems refuse or misread (the rules cite their sources).
+  ["registry host with an empty label", genericRegistry({ server: "r..example.com" })],
+  ["registry host label starting with '-'", genericRegistry({ server: "r.-x.example.com" })],
+  ["repository path over 255 characters", genericRegistry({ repository: `a/${"b".repeat(254)}` })],
+  [
+    "Harbor project and repository over 255 characters",
+    vchHarbor({ project: "p".repeat(200), repository: "r".repeat(60) }),
+  ],
+  ["capacity below 1 MB", { "buildenv:volumes": { source: { capacity: "0.5MB" } } }],
+  ["capacity a fraction of a MB", { "buildenv:volumes": { source: { capacity: "1.5MB" } } }],
+  [
+    "local host address with NUL",
+    { "buildenv:host": { kind: "local", dockerHost: "unix:///var/run/docker.sock\u0000x" } },
+  ],
+  [
+    "local host address with ESC",
+    { "buildenv:host": { kind: "local", dockerHost: "tcp://\u001b[31mhost:2375" } },
+  ],
+  [
+    "local host address with a right-to-left override",
+    { "buildenv:host": { kind: "local", dockerHost: "tcp://evil\u202eexample.com:2375" } },
+  ],
+  ["CI repository '.'", vch({ "buildenv:github": { repositories: ["."] } })],
+  ["CI repository '..'", vch({ "buildenv:github": { repositories: [".."] } })],
+  ["CI repository ending in .git", vch({ "buildenv:github": { repositories: ["app.git"] } })],
+  ["VCH timeout of zero", vchHost({ timeout: "0s" })],
+  ["VCH timeout beyond Go's range", vchHost({ timeout: "2562048h" })],
+  ["datacenter with '?'", vchHost({ datacenter: "dc?1" })],
+  ["datacenter with '#'", vchHost({ datacenter: "dc#1" })],
+  ["datacenter with '%'", vchHost({ datacenter: "dc%201" })],
+  ["datacenter with '/'", vchHost({ datacenter: "dc/1" })],
+  ["network name with ':'", vchHost({ publicNetwork: "vm:net" })],
+  ["memory limit of 1 MB", { "buildenv:computeClasses": { low: { memoryMB: 1 } } }],
+  ["developer expiry far ahead", { "buildenv:expiresAt": "9999-12-31" }],
   ["unknown priority", { "buildenv:priority": "urgent" }],
   ["empty priority", { "buildenv:priority": "" }],
   ["upper-case owner", { "buildenv:owner": "Alice" }],

@@ -3,6 +3,69 @@
  * wrong (config.test.ts checks the two agree, case for case).
  */
 export const EXPECTED_PROBLEMS: Record<string, string[]> = {
+  "registry host with an empty label": [
+    "buildenv:registry.server: \"r..example.com\" has an empty label (two dots in a row, or a dot at an end); Docker's image references refuse it: use <host>[:<port>] with labels of letters, digits and '-'",
+  ],
+  "registry host label starting with '-'": [
+    "buildenv:registry.server: \"r.-x.example.com\" has the label \"-x\", which starts or ends with '-'; Docker's image references refuse it: use labels of letters and digits, with '-' only inside",
+  ],
+  "repository path over 255 characters": [
+    "buildenv:registry.repository: is 256 characters long; Docker refuses a repository path over 255 characters",
+  ],
+  "Harbor project and repository over 255 characters": [
+    "buildenv:registry.repository: <project>/<repository> is 261 characters long; Docker refuses a repository path over 255 characters",
+  ],
+  "capacity below 1 MB": [
+    'buildenv:volumes.source.capacity: "0.5MB" is less than 1 MB; VIC sizes a volume in whole MB and would not make it as asked: use at least 1MB',
+  ],
+  "capacity a fraction of a MB": [
+    'buildenv:volumes.source.capacity: "1.5MB" is 1.5 MB, not a whole number of MB; VIC sizes a volume in whole MB: use e.g. 2MB',
+  ],
+  "local host address with NUL": [
+    'buildenv:host.dockerHost: "unix:///var/run/docker.sock\\u0000x" contains U+0000; a Docker address has no control or bidirectional formatting characters',
+  ],
+  "local host address with ESC": [
+    'buildenv:host.dockerHost: "tcp://\\u001b[31mhost:2375" contains U+001B; a Docker address has no control or bidirectional formatting characters',
+  ],
+  "local host address with a right-to-left override": [
+    'buildenv:host.dockerHost: "tcp://evil\u202eexample.com:2375" contains U+202E; a Docker address has no control or bidirectional formatting characters',
+  ],
+  "CI repository '.'": [
+    'buildenv:github.repositories[0]: "." is reserved on GitHub; no repository has this name',
+  ],
+  "CI repository '..'": [
+    'buildenv:github.repositories[0]: ".." is reserved on GitHub; no repository has this name',
+  ],
+  "CI repository ending in .git": [
+    'buildenv:github.repositories[0]: "app.git" ends with ".git", which GitHub strips from repository names; give the name without it',
+  ],
+  "VCH timeout of zero": [
+    'buildenv:host.timeout: "0s" is zero: vic-machine would give up at once; use e.g. 10m',
+  ],
+  "VCH timeout beyond Go's range": [
+    'buildenv:host.timeout: "2562048h" is beyond Go\'s duration range (at most 2562047h47m16.854775807s), so vic-machine refuses it; use e.g. 10m',
+  ],
+  "datacenter with '?'": [
+    'buildenv:host.datacenter: "dc?1" contains "?", which vic-machine\'s --target URL would read as the start of a query; use the datacenter\'s name without ? # % /',
+  ],
+  "datacenter with '#'": [
+    'buildenv:host.datacenter: "dc#1" contains "#", which vic-machine\'s --target URL would read as the start of a fragment; use the datacenter\'s name without ? # % /',
+  ],
+  "datacenter with '%'": [
+    'buildenv:host.datacenter: "dc%201" contains "%", which vic-machine\'s --target URL would read as an escape; use the datacenter\'s name without ? # % /',
+  ],
+  "datacenter with '/'": [
+    'buildenv:host.datacenter: "dc/1" contains "/", which vic-machine\'s --target URL would read as another path segment; use the datacenter\'s name without ? # % /',
+  ],
+  "network name with ':'": [
+    "buildenv:host.publicNetwork: \"vm:net\" contains ':', which vic-machine reads as <network>:<alias>; rename the port group or use one without ':'",
+  ],
+  "memory limit of 1 MB": [
+    "buildenv:computeClasses.low.memoryMB: 1 MB is below 512 MB, the least memory VIC gives a container VM (it raises a smaller limit to 512); use at least 512",
+  ],
+  "developer expiry far ahead": [
+    'buildenv:expiresAt: "9999-12-31" is more than 30d ahead (now 2026-11-21T12:00:00Z); the reaper counts at most 30d from a developer stack\'s last update or expiry commit, so this date would not hold: set it with `npm run stack:extend -- <stack> --ttl 7d` (at most 30d)',
+  ],
   "unknown priority": ['buildenv:priority: "urgent" is not one of low, normal, high'],
   "empty priority": ['buildenv:priority: "" is not one of low, normal, high'],
   "upper-case owner": [
