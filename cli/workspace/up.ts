@@ -35,6 +35,8 @@ export interface UpDeps {
   isExecutable?: (file: string) => boolean;
   /** A new passphrase for the local backend. Default: 32 random bytes, base64url. */
   newPassphrase?: () => string;
+  /** How long to wait for a stack:extend that holds the stack file's lock; default 10 s. */
+  lockTimeoutMs?: number;
 }
 
 /** The name a mode is run as, for messages: `npm run down` runs `destroy`. */
@@ -92,7 +94,11 @@ async function upSteps(mode: UpMode, argv: readonly string[], deps: UpDeps): Pro
   const trackedFile = path.join(deps.projectDir, `Pulumi.${stack}.yaml`);
   // Held until the tracked file is put back after `pulumi stack select`: a stack:extend meanwhile
   // waits, rather than have its new expiry overwritten by the copy read here.
-  let release: (() => void) | undefined = lockStackFile(trackedFile, `Pulumi.${stack}.yaml`);
+  let release: (() => void) | undefined = lockStackFile(
+    trackedFile,
+    `Pulumi.${stack}.yaml`,
+    deps.lockTimeoutMs,
+  );
   try {
     return await upLocked(mode, args, deps, trackedFile, () => {
       release?.();
@@ -103,9 +109,9 @@ async function upSteps(mode: UpMode, argv: readonly string[], deps: UpDeps): Pro
   }
 }
 
-function lockStackFile(file: string, display: string): () => void {
+function lockStackFile(file: string, display: string, timeoutMs?: number): () => void {
   try {
-    return lockFile(file, { display });
+    return lockFile(file, { display, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   } catch (error) {
     throw new CliError((error as Error).message);
   }

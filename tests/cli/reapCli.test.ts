@@ -275,6 +275,25 @@ describe("reaper", () => {
       assert.equal(stderr(), "reap: telling the owners failed: GitHub GET /issues: HTTP 403\n");
     });
 
+    it("exits 1 with one line when the listing is not a list of stacks (issue 20)", async () => {
+      const { out, stdout, stderr } = recorder();
+      const code = await reapMain(
+        ["--dry-run"],
+        {
+          openWorkspace: async () => new FakeWorkspace({}, {}, { stacks: "none" }),
+          clock,
+          env,
+        },
+        out,
+      );
+      assert.equal(code, 1);
+      assert.equal(
+        stderr(),
+        'reap: cannot list the stacks: pulumi stack ls --json printed {"stacks":"none"}, not a list of stacks\n',
+      );
+      assert.equal(stdout(), "");
+    });
+
     it("exits 2 on a usage error without opening the workspace", async () => {
       const { out, stdout, stderr } = recorder();
       const code = await reapMain(

@@ -5,6 +5,7 @@
  * `pulumi` script on PATH that records its arguments and environment (no Pulumi CLI here), and
  * without one.
  */
+import { lockFile } from "../../cli/workspace/atomicFile";
 import * as assert from "assert/strict";
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -48,6 +49,7 @@ async function up(
     respond?: Responder;
     engines?: Record<string, string>;
     onPath?: string[];
+    lockTimeoutMs?: number;
   } = {},
 ) {
   const { run, calls } = recorder(options.respond ?? pulumiLike(dir));
@@ -64,6 +66,7 @@ async function up(
     },
     isExecutable: onPath(...(options.onPath ?? ["pulumi"])),
     newPassphrase: () => "generated-passphrase",
+    ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
   });
   return { code, calls, pinged, out: out.out(), err: out.err() };
 }
@@ -174,6 +177,23 @@ describe("npm run up", () => {
         ["stack", "tag", "set", "buildenv:expiresAt", "2026-12-24T16:00:00Z", "--stack", "dev"],
       ],
     );
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("waits for a stack:extend holding the stack file's lock, then stops in one line (issue 20)", async () => {
+    const dir = project();
+    const release = lockFile(path.join(dir, "Pulumi.dev.yaml"));
+    const result = await up("up", [], dir, { lockTimeoutMs: 50 });
+    release();
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.err,
+      `up: Pulumi.dev.yaml is being changed by another command (process ${process.pid} holds Pulumi.dev.yaml.lock); Pulumi.dev.yaml is unchanged, run this again when it has finished\n`,
+    );
+    assert.deepEqual(result.calls, []);
+    // Once free, up takes the lock, puts the tracked file back and lets the lock go.
+    assert.equal((await up("up", [], dir)).code, 0);
+    assert.equal(fs.existsSync(path.join(dir, "Pulumi.dev.yaml.lock")), false);
     fs.rmSync(dir, { recursive: true });
   });
 
