@@ -187,10 +187,12 @@ export async function openPulumiWorkspace(
 const HISTORY_MS = parseTtl(MAX_TTL)! + 24 * 3_600_000;
 
 /**
- * Fetches `<remote>/<branch>` with the history of the last MAX_TTL and a day (`--shallow-since`),
- * enough to find the commit that last changed an expiry that can still count; resolves to the
- * fetched commit. When no commit is that recent, git refuses the shallow request ("no commits
- * selected for shallow requests") and only the tip is fetched: no commit can count then.
+ * Fetches `<remote>/<branch>` and resolves to the fetched commit. A full clone is fetched as it
+ * is (its whole history is there, and a depth option would make it shallow). A shallow checkout
+ * (actions/checkout fetches one commit) gets the history of the last MAX_TTL and a day
+ * (`--shallow-since`), enough to find the commit that last changed an expiry that can still
+ * count; when no commit is that recent git refuses the request ("no commits selected for shallow
+ * requests") and only the tip is fetched: no commit can count then.
  */
 async function fetchDefaultBranch(
   gitRef: string,
@@ -200,13 +202,24 @@ async function fetchDefaultBranch(
   const slash = gitRef.indexOf("/");
   const remote = gitRef.slice(0, slash);
   const branch = gitRef.slice(slash + 1);
-  const since = new Date(Date.now() - HISTORY_MS).toISOString();
-  try {
-    await run("git", ["fetch", "--quiet", `--shallow-since=${since}`, remote, branch], dir, gitEnv);
-  } catch (error) {
-    const stderr = (error as CommandFailure).commandResult?.stderr ?? "";
-    if (!stderr.includes("no commits selected for shallow requests")) throw error;
-    await run("git", ["fetch", "--quiet", "--depth=1", remote, branch], dir, gitEnv);
+  const shallow =
+    (await run("git", ["rev-parse", "--is-shallow-repository"], dir, gitEnv)).trim() === "true";
+  if (!shallow) {
+    await run("git", ["fetch", "--quiet", remote, branch], dir, gitEnv);
+  } else {
+    const since = new Date(Date.now() - HISTORY_MS).toISOString();
+    try {
+      await run(
+        "git",
+        ["fetch", "--quiet", `--shallow-since=${since}`, remote, branch],
+        dir,
+        gitEnv,
+      );
+    } catch (error) {
+      const stderr = (error as CommandFailure).commandResult?.stderr ?? "";
+      if (!stderr.includes("no commits selected for shallow requests")) throw error;
+      await run("git", ["fetch", "--quiet", "--depth=1", remote, branch], dir, gitEnv);
+    }
   }
   return (await run("git", ["rev-parse", "FETCH_HEAD"], dir, gitEnv)).trim();
 }

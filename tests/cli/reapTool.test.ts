@@ -214,8 +214,14 @@ describe("cli/reap.ts", () => {
     fs.writeFileSync(path.join(remote, "Pulumi.alice.yaml"), extended);
     git(remote, "commit", "--quiet", "-am", "extend");
     assert.equal(await workspace.readStackFile("alice"), extended);
-    // The checkout itself is left as it was.
+    // The checkout itself is left as it was, its history whole (no depth option made it shallow).
     assert.equal(fs.readFileSync(path.join(clone, "Pulumi.alice.yaml"), "utf8"), VCH_FILE);
+    assert.equal(git(clone, "rev-parse", "--is-shallow-repository").trim(), "false");
+    // On a full clone the whole history counts: the "extend" commit changed the expiry.
+    assert.equal(
+      await workspace.expiryCommitTime("alice"),
+      git(remote, "log", "-1", "--format=%cI").trim(),
+    );
   });
 
   describe("the commit that last changed a stack's expiry, from real git (issue 20)", () => {
@@ -242,6 +248,8 @@ describe("cli/reap.ts", () => {
       fs.mkdirSync(clone);
       execFileSync("git", ["init", "--quiet"], { cwd: clone });
       execFileSync("git", ["remote", "add", "origin", repo], { cwd: clone });
+      // As actions/checkout leaves it: one commit, shallow.
+      execFileSync("git", ["fetch", "--quiet", "--depth=1", "origin", "main"], { cwd: clone });
       const pulumi = standIn(dir, []);
       return openPulumiWorkspace(
         { dir: clone, gitRef: "origin/main" },
