@@ -16,6 +16,7 @@ import {
   writeFileAtomic,
   type WriteFs,
 } from "../../cli/workspace/atomicFile";
+import { fillDisk, mountSmallTmpfs, unmountSmallTmpfs } from "../support/fullDisk";
 import { REPO_ROOT } from "../support/stack";
 import { LOCAL_TEMPLATE } from "../support/stackTemplates";
 import { renderStackFile } from "../../cli/lifecycle/stackFileEdit";
@@ -167,35 +168,11 @@ describe("atomic file writes", () => {
   describe("on a full tmpfs", () => {
     let mountpoint: string | undefined;
     before(function () {
-      mountpoint = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-full-"));
-      const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mountpoint], {
-        encoding: "utf8",
-      });
-      if (mounted.status !== 0) {
-        const why = (mounted.stderr || mounted.error?.message || "").trim().split("\n")[0];
-        console.log(`      skipped: cannot mount a 64k tmpfs (${why}); needs root`);
-        fs.rmSync(mountpoint, { recursive: true, force: true });
-        mountpoint = undefined;
-        this.skip();
-      }
+      mountpoint = mountSmallTmpfs();
+      if (mountpoint === undefined) this.skip();
     });
-    after(() => {
-      if (mountpoint !== undefined) {
-        spawnSync("umount", [mountpoint]);
-        fs.rmSync(mountpoint, { recursive: true, force: true });
-      }
-    });
-    /** Fills the file system with one file until a write fails with ENOSPC. */
-    const fill = (where: string) => {
-      const fd = fs.openSync(path.join(where, "filler"), "w");
-      try {
-        for (;;) fs.writeSync(fd, Buffer.alloc(4096, 1));
-      } catch (error) {
-        assert.equal((error as NodeJS.ErrnoException).code, "ENOSPC");
-      } finally {
-        fs.closeSync(fd);
-      }
-    };
+    after(() => unmountSmallTmpfs(mountpoint));
+    const fill = fillDisk;
 
     it("stack:extend fails in one line and leaves the 4096-byte file as it was", () => {
       const file = path.join(mountpoint!, "Pulumi.alice.yaml");
