@@ -53,7 +53,10 @@ export interface ProgramOptions {
 
 /**
  * The docker run line that runs a command in the environment (append the command): volumes at
- * /workspace/<name>, the class's limits, the source volume as working directory.
+ * /workspace/<name>, the class's limits, the source volume as working directory. Every value is
+ * one shell word: bare when it holds only characters no POSIX shell treats specially, else in
+ * single quotes (config.ts limits today's names, but the line is copied into shells and CI steps,
+ * so it must not depend on that).
  */
 export function buildCommandLine(
   image: string,
@@ -62,16 +65,28 @@ export function buildCommandLine(
 ): string {
   const mounts = Object.keys(volumes)
     .sort()
-    .map((volume) => `-v ${volumes[volume]}:${WORKSPACE}/${volume}`);
+    .map((volume) => `-v ${shellWord(`${volumes[volume]}:${WORKSPACE}/${volume}`)}`);
   const workdir = "source" in volumes ? `${WORKSPACE}/source` : WORKSPACE;
   return [
     "docker run --rm",
-    `--memory ${computeClass.memoryMB}m`,
-    `--cpu-shares ${DOCKER_CPU_SHARES[computeClass.shares]}`,
+    `--memory ${shellWord(`${computeClass.memoryMB}m`)}`,
+    `--cpu-shares ${shellWord(String(DOCKER_CPU_SHARES[computeClass.shares]))}`,
     ...mounts,
-    `-w ${workdir}`,
-    image,
+    `-w ${shellWord(workdir)}`,
+    shellWord(image),
   ].join(" ");
+}
+
+/**
+ * One POSIX shell word for `text`: as it is when made only of letters, digits and `_./:@+,-`
+ * (none of the metacharacters a POSIX shell requires quoted, | & ; < > ( ) $ ` \ " ', space, tab,
+ * newline, nor a glob, tilde, comment or assignment character), else single-quoted, inside which
+ * every character is literal, an embedded ' written as '\'' (IBM AIX 7.2, "Quotation of
+ * characters in the Korn shell or POSIX shell"). tests/program.test.ts reads the line back
+ * through bash.
+ */
+export function shellWord(text: string): string {
+  return /^[A-Za-z0-9_./:@+,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

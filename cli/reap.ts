@@ -4,7 +4,7 @@
  *   npm run reap -- [--dry-run] [--now <iso>] [--grace 1h] [--warn 2d] [--shared <stack,...>]
  *                   [--shared-file <path>] [--git-ref origin/main] [--notify] [--dir <path>]
  *
- * Every rule lives in lifecycle/reaper.ts and lifecycle/notices.ts; this file only runs the
+ * Every rule lives in lifecycle/ (reaper.ts, reapRun.ts, reapCli.ts, notices.ts); this file only runs the
  * Pulumi CLI (on the backend PULUMI_BACKEND_URL selects), git and the GitHub REST API. It runs
  * the CLI itself rather than through the Automation API, so that each command gets exactly the
  * environment the reaper chooses (the Automation API adds its `envVars` to the whole process
@@ -15,14 +15,11 @@ import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { IssueClient, notifyOwners } from "./lifecycle/notices";
-import {
-  ReapOptions,
-  ReapSetupError,
-  reapMain,
-  type ReapWorkspace,
-  type StackListing,
-} from "./lifecycle/reaper";
-import { stackFileName } from "./lifecycle/stackFile";
+import { ReapOptions, ReapSetupError, reapMain } from "./lifecycle/reapCli";
+import type { ReapWorkspace } from "./lifecycle/reaper";
+import { checkListing } from "./lifecycle/reapRun";
+import { parseTtl } from "../components/lifecycle/expiry";
+import { MAX_TTL, stackFileName } from "./lifecycle/stackFile";
 import { NO_PULUMI, findExecutable } from "./workspace/process";
 
 interface CommandFailure extends Error {
@@ -101,6 +98,13 @@ export async function openPulumiWorkspace(
     throw new ReapSetupError(`${NO_PULUMI} (the reap workflow installs it)`);
   }
   const dir = path.resolve(options.dir ?? process.cwd());
+  // Checked here: a command started in a missing directory fails with no stderr to quote.
+  const stat = fs.statSync(dir, { throwIfNoEntry: false });
+  if (stat === undefined || !stat.isDirectory()) {
+    throw new ReapSetupError(
+      `--dir ${JSON.stringify(options.dir ?? dir)}: ${stat === undefined ? "no such directory" : "not a directory"}`,
+    );
+  }
   const listEnv: Record<string, string | undefined> = {
     PATH: env.PATH,
     HOME: env.HOME,
@@ -112,6 +116,8 @@ export async function openPulumiWorkspace(
     if (listEnv[key] === undefined) delete listEnv[key];
   }
   const gitEnv = gitAuthEnvironment(env);
+  /** The commit each stack's file was last read at. */
+  const fetched = new Map<string, string>();
   return {
     // `stack ls --json` prints name, lastUpdate (UTC, "2006-01-02T15:04:05.000Z07:00", omitted
     // while an update runs), resourceCount...: pulumi/pulumi pkg/cmd/pulumi/stack/stack_list.go
@@ -119,11 +125,8 @@ export async function openPulumiWorkspace(
     // backend elides the project from the name (pkg/backend/diy/backend.go:150-175).
     listStacks: async () => {
       const text = await run(pulumi, ["stack", "ls", "--json"], dir, listEnv);
-      const listed = JSON.parse(text) as { name: string; lastUpdate?: string }[];
-      return listed.map(({ name, lastUpdate }): StackListing => ({
-        name,
-        ...(lastUpdate === undefined ? {} : { lastUpdate }),
-      }));
+      // Checked entry by entry: a ListingError names what is wrong, in one line.
+      return checkListing(JSON.parse(text));
     },
     readStackFile: async (stack) => {
       const file = stackFileName(stack.split("/").at(-1)!);
@@ -135,17 +138,23 @@ export async function openPulumiWorkspace(
         return fs.readFileSync(full, "utf8");
       }
       // Fetched afresh for every read, so an extension pushed during the run is seen.
-      const slash = options.gitRef.indexOf("/");
-      const remote = options.gitRef.slice(0, slash);
-      const branch = options.gitRef.slice(slash + 1);
-      await run("git", ["fetch", "--quiet", "--depth=1", remote, branch], dir, gitEnv);
+      const head = await fetchDefaultBranch(options.gitRef, dir, gitEnv);
+      fetched.set(stack, head);
       try {
-        return await run("git", ["show", `FETCH_HEAD:${file}`], dir, gitEnv);
+        return await run("git", ["show", `${head}:${file}`], dir, gitEnv);
       } catch (error) {
         const stderr = (error as CommandFailure).commandResult?.stderr ?? "";
         if (/does not exist|exists on disk, but not in/.test(stderr)) return undefined;
         throw error;
       }
+    },
+    expiryCommitTime: async (stack) => {
+      const file = stackFileName(stack.split("/").at(-1)!);
+      const head =
+        options.gitRef === undefined
+          ? "HEAD"
+          : (fetched.get(stack) ?? (await fetchDefaultBranch(options.gitRef, dir, gitEnv)));
+      return lastExpiryCommit(dir, head, file, gitEnv);
     },
     // Without --show-secrets the deployment is written as stored, nothing decrypted: pulumi/pulumi
     // pkg/cmd/pulumi/stack/stack_export.go:107-139 (only --show-secrets deserializes it).
@@ -172,6 +181,94 @@ export async function openPulumiWorkspace(
       );
     },
   };
+}
+
+/** How far back the default branch is fetched: older commits cannot keep a stack (MAX_TTL). */
+const HISTORY_MS = parseTtl(MAX_TTL)! + 24 * 3_600_000;
+
+/**
+ * Fetches `<remote>/<branch>` and resolves to the fetched commit. A full clone is fetched as it
+ * is (its whole history is there, and a depth option would make it shallow). A shallow checkout
+ * (actions/checkout fetches one commit) gets the history of the last MAX_TTL and a day
+ * (`--shallow-since`), enough to find the commit that last changed an expiry that can still
+ * count; when no commit is that recent git refuses the request ("no commits selected for shallow
+ * requests") and only the tip is fetched: no commit can count then.
+ */
+async function fetchDefaultBranch(
+  gitRef: string,
+  dir: string,
+  gitEnv: Readonly<Record<string, string | undefined>>,
+): Promise<string> {
+  const slash = gitRef.indexOf("/");
+  const remote = gitRef.slice(0, slash);
+  const branch = gitRef.slice(slash + 1);
+  const shallow =
+    (await run("git", ["rev-parse", "--is-shallow-repository"], dir, gitEnv)).trim() === "true";
+  if (!shallow) {
+    await run("git", ["fetch", "--quiet", remote, branch], dir, gitEnv);
+  } else {
+    const since = new Date(Date.now() - HISTORY_MS).toISOString();
+    try {
+      await run(
+        "git",
+        ["fetch", "--quiet", `--shallow-since=${since}`, remote, branch],
+        dir,
+        gitEnv,
+      );
+    } catch (error) {
+      const stderr = (error as CommandFailure).commandResult?.stderr ?? "";
+      if (!stderr.includes("no commits selected for shallow requests")) throw error;
+      await run("git", ["fetch", "--quiet", "--depth=1", remote, branch], dir, gitEnv);
+    }
+  }
+  return (await run("git", ["rev-parse", "FETCH_HEAD"], dir, gitEnv)).trim();
+}
+
+/**
+ * `-G<regex>` keeps the commits whose patch adds or removes a line matching it (git f506b8e8,
+ * "git log/diff: add -G<regexp> that greps in the patch text"), an extended regular expression
+ * (git diffcore-pickaxe.c, diffcore_pickaxe: `cflags = REG_EXTENDED | REG_NEWLINE` for -G):
+ * here the `buildenv:expiresAt:` key line, quoted or not, never a comment that mentions the key
+ * (tests/cli/reapTool.test.ts runs it on real git).
+ */
+export const EXPIRY_LINE = `^[[:space:]]*["']?buildenv:expiresAt["']?[[:space:]]*:`;
+
+/**
+ * The committer time of the last commit reachable from `head` that changed the expiry line of
+ * `file`; undefined when there is none, when `dir` is not in a git repository, or when that
+ * commit is a shallow boundary (its parents were not fetched, so its diff shows every line as
+ * added and cannot say what it changed).
+ */
+export async function lastExpiryCommit(
+  dir: string,
+  head: string,
+  file: string,
+  gitEnv: Readonly<Record<string, string | undefined>>,
+): Promise<string | undefined> {
+  let line: string;
+  try {
+    line = (
+      await run(
+        "git",
+        ["log", "-1", "--format=%H %cI", `-G${EXPIRY_LINE}`, head, "--", file],
+        dir,
+        gitEnv,
+      )
+    ).trim();
+  } catch (error) {
+    const stderr = (error as CommandFailure).commandResult?.stderr ?? "";
+    if (/not a git repository|unknown revision|bad revision/.test(stderr)) return undefined;
+    throw error;
+  }
+  if (line === "") return undefined;
+  const [hash, time] = line.split(" ");
+  const shallowFile = (
+    await run("git", ["rev-parse", "--git-path", "shallow"], dir, gitEnv)
+  ).trim();
+  const shallow = fs.existsSync(path.resolve(dir, shallowFile))
+    ? fs.readFileSync(path.resolve(dir, shallowFile), "utf8").split("\n")
+    : [];
+  return shallow.includes(hash) ? undefined : time;
 }
 
 /**

@@ -21,22 +21,29 @@ import * as path from "path";
 import { formatExpiry, parseExpiry } from "../components/lifecycle/expiry";
 import {
   DEFAULT_TTL,
+  MAX_TTL,
   PLACEHOLDER_MARK,
   StackToolError,
   checkDeveloperStackName,
   checkOwner,
   checkPulumiStackName,
-  extendStackFile,
   findPlaceholders,
-  parseFlags,
   parseKind,
   parseNowFlag,
   parsePriority,
   parseTtlFlag,
   readStackFacts,
-  renderStackFile,
   stackFileName,
 } from "./lifecycle/stackFile";
+import { extendStackFile, renderStackFile } from "./lifecycle/stackFileEdit";
+import { parseFlags } from "./lifecycle/flags";
+import {
+  FileWriteError,
+  errnoReason,
+  existed,
+  lockFile,
+  writeFileAtomic,
+} from "./workspace/atomicFile";
 
 /** Where the CLI writes; `process` fits, and so does a recorder in tests. */
 export interface CliOutput {
@@ -135,7 +142,7 @@ export function main(
       out.stderr.write(`stack: ${error.message}\n${USAGE}\n`);
       return 2;
     }
-    if (error instanceof FileRefusal) {
+    if (error instanceof FileRefusal || error instanceof FileWriteError) {
       out.stderr.write(`stack: ${error.message}\n`);
       return 1;
     }
@@ -186,11 +193,12 @@ function newStack(argv: readonly string[], out: CliOutput, env: NodeJS.ProcessEn
       : error;
   }
   const file = stackFileName(name);
+  checkDirectory(dir);
   try {
-    // "wx" refuses an existing file atomically, so a concurrent run cannot be overwritten either.
-    fs.writeFileSync(path.join(dir, file), text, { flag: "wx" });
+    // Exclusive: an existing file (or one a concurrent run just created) is never overwritten.
+    writeFileAtomic(path.join(dir, file), text, { exclusive: true, display: file });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") {
+    if (existed(error)) {
       throw new FileRefusal(
         `${file} already exists in ${dir}; it is not overwritten (move its expiry with npm run stack:extend)`,
       );
@@ -236,30 +244,15 @@ function extendStack(argv: readonly string[], out: CliOutput, env: NodeJS.Proces
 
   const file = stackFileName(name);
   const filePath = path.join(dir, file);
-  // O_NOFOLLOW: a stack file that is a symlink could point anywhere (another stack's file, a file
-  // outside the project); it is refused rather than followed, atomically with the open.
-  let fd: number;
-  try {
-    fd = fs.openSync(filePath, fs.constants.O_RDWR | fs.constants.O_NOFOLLOW);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
-      throw new FileRefusal(
-        `${file} does not exist in ${dir}; create the stack with npm run stack:new first`,
-      );
-    }
-    if (code === "ELOOP") {
-      throw new FileRefusal(
-        `${file} in ${dir} is a symlink; stack:extend edits only a regular stack file, replace the link with the file itself`,
-      );
-    }
-    throw error;
-  }
+  checkDirectory(dir);
   const expiresAt = new Date(now.getTime() + ttl);
+  // Concurrent extends (and the restore of npm run up) of one file take turns: each reads the
+  // file another has finished writing, and none overwrites another's change with an older read.
+  const release = lockFile(filePath, { display: file });
   let result: ReturnType<typeof extendStackFile>;
   let owner: unknown;
   try {
-    const text = fs.readFileSync(fd, "utf8");
+    const text = readRegularFile(filePath, file, dir);
     try {
       result = extendStackFile(text, file, expiresAt);
     } catch (error) {
@@ -267,10 +260,9 @@ function extendStack(argv: readonly string[], out: CliOutput, env: NodeJS.Proces
       throw error instanceof StackToolError ? new FileRefusal(error.message) : error;
     }
     owner = readStackFacts(text, file).owner ?? name;
-    fs.ftruncateSync(fd, 0);
-    fs.writeSync(fd, result.text, 0, "utf8");
+    writeFileAtomic(filePath, result.text, { display: file });
   } finally {
-    fs.closeSync(fd);
+    release();
   }
   const next = formatExpiry(expiresAt);
   out.stdout.write(`${file}: buildenv:expiresAt ${result.previous ?? "(unset)"} -> ${next}\n`);
@@ -287,10 +279,58 @@ function extendStack(argv: readonly string[], out: CliOutput, env: NodeJS.Proces
     out,
     env,
   );
-  out.stdout.write(
-    `commit ${file} to the default branch: the reaper reads the expiry from there\n`,
-  );
+  out.stdout.write(`${EXTEND_NOT_YET(file)}\n`);
   return 0;
+}
+
+/**
+ * What stack:extend says last: the reaper goes by the file on the default branch, so an
+ * extension that is only on disk (or on a branch) does not count yet.
+ */
+export const EXTEND_NOT_YET = (file: string) =>
+  `not counted yet: the reaper goes by ${file} as committed on the default branch, so until you commit this change there it still goes by the expiry committed before; once there, that commit counts as activity and the expiry may lie up to ${MAX_TTL} after it`;
+
+/** @throws FileRefusal unless `dir` is a directory. */
+function checkDirectory(dir: string): void {
+  let stats: fs.Stats;
+  try {
+    stats = fs.statSync(dir);
+  } catch (error) {
+    throw new FileRefusal(`--dir ${JSON.stringify(dir)}: ${errnoReason(error)}`);
+  }
+  if (!stats.isDirectory()) {
+    throw new FileRefusal(`--dir ${JSON.stringify(dir)} is not a directory`);
+  }
+}
+
+/**
+ * The stack file's text. O_NOFOLLOW: a stack file that is a symlink could point anywhere (another
+ * stack's file, a file outside the project); it is refused rather than followed, atomically with
+ * the open (and the rename that follows replaces the path, never a link's target).
+ */
+function readRegularFile(filePath: string, file: string, dir: string): string {
+  let fd: number;
+  try {
+    fd = fs.openSync(filePath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      throw new FileRefusal(
+        `${file} does not exist in ${dir}; create the stack with npm run stack:new first`,
+      );
+    }
+    if (code === "ELOOP") {
+      throw new FileRefusal(
+        `${file} in ${dir} is a symlink; stack:extend edits only a regular stack file, replace the link with the file itself`,
+      );
+    }
+    throw new FileRefusal(`cannot read ${file} in ${dir}: ${errnoReason(error)}`);
+  }
+  try {
+    return fs.readFileSync(fd, "utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 if (require.main === module) {

@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { computeImageTag } from "../components/image/manifest";
-import { buildCommandLine } from "../program";
+import * as childProcess from "child_process";
+import { buildCommandLine, shellWord } from "../program";
 import { DEFAULT_COMPUTE_CLASSES } from "../components/compute/config";
 import { mocks, unwrap } from "./support/harness";
 import { REPO_ROOT, resolveAll, runStack } from "./support/stack";
@@ -130,13 +131,13 @@ describe("program on the local engine", () => {
     await runStack({
       "buildenv:owner": "carol",
       "buildenv:priority": "low",
-      "buildenv:expiresAt": "2026-12-24T17:00:00+01:00",
+      "buildenv:expiresAt": "2026-12-14T17:00:00+01:00",
     });
     assert.deepStrictEqual(
       mocks.one("docker:index/volume:Volume", "buildenv-dev-source").inputs.labels,
       [
         { label: "buildenv.capacity-mb", value: "2000" },
-        { label: "buildenv.expires-at", value: "2026-12-24T16:00:00Z" },
+        { label: "buildenv.expires-at", value: "2026-12-14T16:00:00Z" },
         { label: "buildenv.keep", value: "true" },
         { label: "buildenv.owner", value: "carol" },
         { label: "buildenv.priority", value: "low" },
@@ -213,17 +214,60 @@ describe("program on the local engine", () => {
   it("runs the entry point itself: index.ts exports every output", async () => {
     const { setConfig, setMode, settle } = await import("./support/harness");
     await setMode("update", "dev");
-    setConfig({ "buildenv:expiresAt": "2099-01-01" });
+    // The entry point reads the real clock: an expiry a week from now, within the 30d bound.
+    const inAWeek = `${new Date(Date.now() + 7 * 24 * 3_600_000).toISOString().slice(0, 10)}`;
+    setConfig({ "buildenv:expiresAt": inAWeek });
     // index.ts exports the async function the Node runtime calls (and awaits) for the outputs.
     const { default: main } = await import("../index");
     const program = await main();
     await settle();
     assert.strictEqual(await unwrap(program.buildImage), `buildenv-build:${DEFAULT_TAG}`);
-    assert.strictEqual(program.expiresAt, "2099-01-01T00:00:00Z");
+    assert.strictEqual(program.expiresAt, `${inAWeek}T00:00:00Z`);
     assert.deepStrictEqual(await unwrap(program.volumes.source), "buildenv-dev-source");
     assert.strictEqual(program.tls, undefined);
     assert.strictEqual(program.tlsClientKey, undefined);
     assert.strictEqual(program.ciSecrets, undefined);
+  });
+
+  it("quotes every value of the docker run line that a shell would read otherwise (issue 20)", () => {
+    const line = buildCommandLine(
+      "reg.example.com/app:1;rm -rf ~",
+      { source: "v src", cache: "it's $(id)" },
+      DEFAULT_COMPUTE_CLASSES.low,
+    );
+    assert.strictEqual(
+      line,
+      "docker run --rm --memory 4096m --cpu-shares 512 -v 'it'\\''s $(id):/workspace/cache' -v 'v src:/workspace/source' -w /workspace/source 'reg.example.com/app:1;rm -rf ~'",
+    );
+    // bash reads the line back as exactly these words: nothing is split, expanded or run.
+    const words = childProcess.execFileSync(
+      "bash",
+      [
+        "--norc",
+        "--noprofile",
+        "-c",
+        `set -- ${line.slice("docker ".length)}; printf '%s\\0' "$@"`,
+      ],
+      { encoding: "utf8" },
+    );
+    assert.deepStrictEqual(words.split("\0").slice(0, -1), [
+      "run",
+      "--rm",
+      "--memory",
+      "4096m",
+      "--cpu-shares",
+      "512",
+      "-v",
+      "it's $(id):/workspace/cache",
+      "-v",
+      "v src:/workspace/source",
+      "-w",
+      "/workspace/source",
+      "reg.example.com/app:1;rm -rf ~",
+    ]);
+    assert.strictEqual(shellWord("a'b"), "'a'\\''b'");
+    assert.strictEqual(shellWord(""), "''");
+    assert.strictEqual(shellWord("img@sha256:ab,c+d"), "img@sha256:ab,c+d");
   });
 
   it("builds the docker run line with the class's limits and a workdir in the source volume", () => {

@@ -10,7 +10,8 @@
  */
 
 import type { ReapOutcome } from "./reaper";
-import { escapeCell } from "./reaper";
+import { escapeCell } from "./reapRun";
+import { MAX_TTL } from "./stackFile";
 
 /** The label every notice carries; the reaper lists open issues with it. */
 export const NOTICE_LABEL = "buildenv-reaper";
@@ -63,12 +64,20 @@ export function noticeFor(outcome: ReapOutcome): { title: string; body: string }
       : outcome.action === "destroy"
         ? `the reaper destroys it on its next run, unless the expiry is moved (destroy result so far: ${escapeCell(outcome.result)}).`
         : `${escapeCell(outcome.result)}; the reaper destroys it (volumes with \`keep: true\` stay) after that.`;
+  const capped =
+    outcome.cappedBy === undefined
+      ? []
+      : [
+          `Its file asks for ${code(outcome.expiresAt ?? "-")}, but the reaper counts at most ${MAX_TTL} from the stack's last activity: its last update, or the commit on the default branch that last changed its expiry. An extension counts only once it is committed to the default branch; until then the stack is destroyed at ${outcome.effectiveExpiry} as planned.`,
+          "",
+        ];
   const body = [
     noticeMarker(outcome.stack),
     whom,
     "",
     `Stack \`${outcome.stack}\` expires at ${outcome.effectiveExpiry}; ${what}`,
     "",
+    ...capped,
     "To keep it, extend it and commit the file to the default branch; this issue then closes by itself:",
     "",
     "```sh",

@@ -4,8 +4,9 @@
  *
  * It is split so that every rule is tested without a Pulumi CLI: `planReap` decides from the
  * stacks' committed files alone (pure), `runReap` carries the decisions out through a
- * `ReapWorkspace` (cli/reap.ts runs the Pulumi CLI; tests use a fake), `notifyOwners`
- * (notices.ts) keeps one GitHub issue per expiring stack, and `reapMain` is the command line.
+ * `ReapWorkspace` (reapRun.ts; cli/reap.ts runs the Pulumi CLI, tests use a fake),
+ * `notifyOwners` (notices.ts) keeps one GitHub issue per expiring stack, and `reapMain`
+ * (reapCli.ts) is the command line.
  *
  * What a security reviewer asked for, and where it is:
  * - Nothing is decrypted: the reaper reads `Pulumi.<stack>.yaml` as committed (plain values; a
@@ -14,7 +15,9 @@
  *   `getAllConfig`).
  * - A developer cannot exempt their own stack: `buildenv:shared: true` counts only for stacks on
  *   the reaper's own `--shared` list, and an expiry more than MAX_TTL after the stack's last
- *   update is capped there.
+ *   activity is capped there. Activity is the last update, or the commit on the default branch
+ *   that last changed the stack's expiry (a committed `stack:extend` keeps a stack that nobody
+ *   ran `up` on); an edit not yet on the default branch counts for nothing.
  * - Each destroy gets only the environment its stack's providers need (`destroyEnvironment`).
  * - Local-engine stacks live on laptops and are reported, never destroyed from CI.
  *
@@ -22,16 +25,12 @@
  * retainOnDelete, so `pulumi destroy` drops them from the state and leaves them in place.
  */
 
-import * as fs from "fs";
 import { formatExpiry, parseExpiry, parseTtl } from "../../components/lifecycle/expiry";
 import {
   EXPIRES_AT_KEY,
   MAX_TTL,
   SHARED_KEY,
-  StackToolError,
-  parseFlags,
   parseShared,
-  readStackFacts,
   stackFileName,
   type StackFileFacts,
 } from "./stackFile";
@@ -53,6 +52,12 @@ export interface ReapWorkspace {
    */
   readStackFile(stack: string): Promise<string | undefined>;
   /**
+   * The committer time (ISO-8601) of the last commit on the default branch that changed the
+   * `buildenv:expiresAt` line of the stack's file; undefined when none is known (no history, no
+   * such commit, or one at the edge of a shallow fetch, which cannot say what it changed).
+   */
+  expiryCommitTime(stack: string): Promise<string | undefined>;
+  /**
    * The types of the resources in the stack's state (`pulumi stack export` without
    * `--show-secrets`, which decrypts nothing).
    */
@@ -70,6 +75,8 @@ export interface StackSnapshot {
   /** Undefined when the stack has no committed file. */
   facts?: StackFileFacts;
   fileError?: string;
+  /** ISO-8601 time of the commit that last changed the expiry (expiryCommitTime). */
+  expiryCommit?: string;
   /** Set when the backend listed this name (ignoring case) more than once. */
   duplicate?: boolean;
   /** What the stack's state holds, whatever its file says; undefined when not read. */
@@ -117,8 +124,10 @@ export interface ReapDecision {
   contact?: string;
   /** The raw `buildenv:expiresAt` value, as written in the stack file. */
   expiresAt?: string;
-  /** The instant the reaper goes by: the expiry, capped at last update + MAX_TTL. */
+  /** The instant the reaper goes by: the expiry, capped at last activity + MAX_TTL. */
   effectiveExpiry?: string;
+  /** Set when the written expiry was capped: what the cap counted from. */
+  cappedBy?: "last update" | "expiry commit";
   action: ReapAction;
   reason: string;
   /** The owner is to be told: the stack expires within the warning window or has expired. */
@@ -266,15 +275,24 @@ export function decide(stack: StackSnapshot, now: Date, policy: ReapPolicy = {})
     };
   }
   let expiry = written;
-  const lastUpdate = stack.lastUpdate === undefined ? undefined : new Date(stack.lastUpdate);
-  if (lastUpdate !== undefined && !Number.isNaN(lastUpdate.getTime())) {
-    const cap = new Date(lastUpdate.getTime() + maxTtlMs);
+  let cappedBy: ReapDecision["cappedBy"];
+  const activity = lastActivity(stack, now);
+  if (activity !== undefined) {
+    const cap = new Date(activity.at.getTime() + maxTtlMs);
     if (expiry.getTime() > cap.getTime()) {
       expiry = cap;
-      notes += `; capped at ${formatExpiry(cap)}, ${MAX_TTL} after the last update`;
+      cappedBy = activity.by;
+      notes +=
+        activity.by === "last update"
+          ? `; capped at ${formatExpiry(cap)}, ${MAX_TTL} after the last update`
+          : `; capped at ${formatExpiry(cap)}, ${MAX_TTL} after the commit that last changed the expiry on the default branch (${formatExpiry(activity.at)})`;
     }
   }
-  const decided = { ...base, effectiveExpiry: formatExpiry(expiry) };
+  const decided = {
+    ...base,
+    effectiveExpiry: formatExpiry(expiry),
+    ...(cappedBy === undefined ? {} : { cappedBy }),
+  };
   const expiredFor = now.getTime() - expiry.getTime();
   if (expiredFor < 0) {
     const warn = -expiredFor <= warnMs;
@@ -313,464 +331,29 @@ export function decide(stack: StackSnapshot, now: Date, policy: ReapPolicy = {})
   return { ...decided, action: "destroy", warn: true, reason: `expired${notes}` };
 }
 
+/**
+ * The later of the last update and the commit that last changed the expiry; a time that is not
+ * a date is ignored, and a commit dated after `now` (the committer sets the date) counts as now.
+ */
+export function lastActivity(
+  stack: Pick<StackSnapshot, "lastUpdate" | "expiryCommit">,
+  now: Date,
+): { at: Date; by: NonNullable<ReapDecision["cappedBy"]> } | undefined {
+  const valid = (text: string | undefined) => {
+    const date = text === undefined ? undefined : new Date(text);
+    return date === undefined || Number.isNaN(date.getTime()) ? undefined : date;
+  };
+  const update = valid(stack.lastUpdate);
+  const committed = valid(stack.expiryCommit);
+  const commit =
+    committed === undefined ? undefined : new Date(Math.min(committed.getTime(), now.getTime()));
+  if (commit !== undefined && (update === undefined || commit.getTime() > update.getTime())) {
+    return { at: commit, by: "expiry commit" };
+  }
+  return update === undefined ? undefined : { at: update, by: "last update" };
+}
+
 /** A value from a stack file as table text: strings as they are, anything else as JSON. */
 function plainText(value: unknown): string {
   return typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
-}
-
-/**
- * Lists the stacks, reads each one's committed file and what its state holds. A stack whose file or state cannot be read is returned with `fileError`/`stateError`; a
- * failing list throws (without it there is nothing to plan).
- */
-export async function collectStacks(workspace: ReapWorkspace): Promise<StackSnapshot[]> {
-  const listed = await workspace.listStacks();
-  const stacks: StackSnapshot[] = [];
-  for (const { name, lastUpdate } of listed) {
-    const stack = await snapshot(workspace, name, lastUpdate);
-    if (stack.fileError === undefined) {
-      try {
-        stack.state = stateFacts(await workspace.stateResourceTypes(name));
-      } catch (error) {
-        stack.stateError = describeError(error).summary;
-      }
-    }
-    stacks.push(stack);
-  }
-  return stacks;
-}
-
-async function snapshot(
-  workspace: ReapWorkspace,
-  name: string,
-  lastUpdate: string | undefined,
-): Promise<StackSnapshot> {
-  const base = { name, ...(lastUpdate === undefined ? {} : { lastUpdate }) };
-  try {
-    const text = await workspace.readStackFile(name);
-    return text === undefined
-      ? base
-      : { ...base, facts: readStackFacts(text, stackFileName(name)) };
-  } catch (error) {
-    return { ...base, fileError: describeError(error).summary };
-  }
-}
-
-/**
- * The environment a stack's destroy runs with, and nothing else: `@pulumi/command` hands its
- * delete commands the whole environment of the CLI, and those commands come from a state that the
- * stack's developer can write. So: the CLI's own variables, the stack's own passphrase
- * (`PULUMI_CONFIG_PASSPHRASE_<STACK>`, the name upper-cased with every other character as `_`;
- * else the team's `PULUMI_CONFIG_PASSPHRASE`), and vSphere credentials for a VCH stack only.
- * Never GITHUB_TOKEN or any other variable of the reaper's own environment.
- */
-export function destroyEnvironment(
-  stack: string,
-  hostKind: string | undefined,
-  env: Readonly<Record<string, string | undefined>>,
-): Record<string, string> {
-  const keys = ["PATH", "HOME", "PULUMI_HOME", "PULUMI_BACKEND_URL"];
-  if (hostKind === "vch") {
-    keys.push("VSPHERE_SERVER", "VSPHERE_USER", "VSPHERE_PASSWORD", "VSPHERE_ALLOW_UNVERIFIED_SSL");
-  }
-  const out: Record<string, string> = {};
-  for (const key of keys) {
-    const value = env[key];
-    if (value !== undefined && value !== "") {
-      out[key] = value;
-    }
-  }
-  const passphrase = env[passphraseVariable(stack)] ?? env.PULUMI_CONFIG_PASSPHRASE;
-  if (passphrase !== undefined) {
-    out.PULUMI_CONFIG_PASSPHRASE = passphrase;
-  }
-  out.PULUMI_SKIP_UPDATE_CHECK = "true";
-  return out;
-}
-
-/** `PULUMI_CONFIG_PASSPHRASE_<STACK>`: where a stack's own passphrase is looked up. */
-export function passphraseVariable(stack: string): string {
-  return `PULUMI_CONFIG_PASSPHRASE_${stack.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
-}
-
-export interface RunOptions {
-  /** Print what would be destroyed and touch nothing; default false. */
-  dryRun?: boolean;
-  /** The reaper's environment, from which each destroy's is cut; default {}. */
-  env?: Readonly<Record<string, string | undefined>>;
-  /**
-   * Decides a stack again right before its destroy, from its file read afresh; a stack whose
-   * decision is no longer destroy (extended meanwhile) is kept. Default: no second look.
-   */
-  recheck?: (decision: ReapDecision) => Promise<ReapDecision>;
-}
-
-/**
- * Carries out a plan, one stack after the other: re-check, destroy, and only when that
- * succeeded, remove the stack. A failure is reported (its detail logged) and the run goes on.
- *
- * @param log receives progress lines (no trailing newline), including failure details.
- */
-export async function runReap(
-  plan: readonly ReapDecision[],
-  workspace: ReapWorkspace,
-  log: (line: string) => void,
-  options: RunOptions = {},
-): Promise<ReapOutcome[]> {
-  const outcomes: ReapOutcome[] = [];
-  for (const planned of plan) {
-    if (planned.action !== "destroy") {
-      outcomes.push(outcome(planned, planned.reason, planned.action === "error"));
-      continue;
-    }
-    if (options.dryRun) {
-      outcomes.push(outcome(planned, "dry run: would destroy and remove", false));
-      continue;
-    }
-    const decision = options.recheck ? await options.recheck(planned) : planned;
-    if (decision.action !== "destroy") {
-      log(`${planned.stack}: not destroyed, its file changed during the run: ${decision.reason}`);
-      outcomes.push(
-        outcome(
-          decision,
-          `re-read before destroy: ${decision.reason}`,
-          decision.action === "error",
-        ),
-      );
-      continue;
-    }
-    const env = destroyEnvironment(decision.stack, decision.hostKind, options.env ?? {});
-    log(`${decision.stack}: expired at ${decision.effectiveExpiry}, destroying`);
-    try {
-      await workspace.destroy(decision.stack, env);
-    } catch (error) {
-      const { summary, detail } = describeError(error);
-      log(`${decision.stack}: destroy failed, the stack is kept:\n${detail}`);
-      outcomes.push(outcome(decision, `destroy failed: ${summary}`, true));
-      continue;
-    }
-    try {
-      await workspace.removeStack(decision.stack, env);
-    } catch (error) {
-      const { summary, detail } = describeError(error);
-      log(`${decision.stack}: destroyed, but removing the stack failed:\n${detail}`);
-      outcomes.push(outcome(decision, `destroyed; remove failed: ${summary}`, true));
-      continue;
-    }
-    outcomes.push({ ...outcome(decision, "destroyed and removed", false), reaped: true });
-  }
-  return outcomes;
-}
-
-function outcome(decision: ReapDecision, result: string, failed: boolean): ReapOutcome {
-  return { ...decision, result, failed, reaped: false };
-}
-
-/**
- * A cell of the table: control characters (a newline in an owner would forge a row), C1 controls,
- * line and paragraph separators and the backslash written as escapes.
- */
-export function escapeCell(text: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\\]/g, (c) => {
-    const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\" };
-    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  });
-}
-
-/** The outcome table, one string per line, columns padded with spaces, every cell escaped. */
-export function formatTable(outcomes: readonly ReapOutcome[]): string[] {
-  const rows = [
-    ["STACK", "OWNER", "EXPIRES AT", "ACTION", "RESULT"],
-    ...outcomes.map((o) =>
-      [o.stack, o.owner ?? "-", o.effectiveExpiry ?? o.expiresAt ?? "-", o.action, o.result].map(
-        escapeCell,
-      ),
-    ),
-  ];
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) =>
-    row
-      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column])))
-      .join("  "),
-  );
-}
-
-/** 1 if any stack had an error or a failed destroy or remove, else 0. */
-export function exitCode(outcomes: readonly ReapOutcome[]): number {
-  return outcomes.some((o) => o.failed) ? 1 : 0;
-}
-
-/**
- * A one-line summary and the detail of an error. For a failed CLI command both come from its
- * stderr only (`commandResult.stderr`, as the Automation API's CommandError and cli/reap.ts
- * carry it): stdout may hold values the reaper has no business printing.
- */
-export function describeError(error: unknown): { summary: string; detail: string } {
-  const stderr = (error as { commandResult?: { stderr?: unknown } } | undefined)?.commandResult
-    ?.stderr;
-  if (typeof stderr === "string") {
-    const lines = stderr
-      .split("\n")
-      .map((line) => line.trim())
-      .filter((line) => line !== "");
-    const summary =
-      lines.find((line) => line.startsWith("error:")) ?? lines.at(-1) ?? "pulumi failed";
-    return { summary, detail: stderr.trimEnd() };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return { summary: message.split("\n")[0], detail: message };
-}
-
-export interface ReapOptions {
-  dryRun: boolean;
-  /** Set only for a dry run. */
-  now?: Date;
-  /** As given, e.g. `1h`; absent means no grace period. */
-  grace?: string;
-  graceMs: number;
-  /** As given; default DEFAULT_WARN. */
-  warn: string;
-  warnMs: number;
-  /** The project directory (Pulumi.yaml); undefined means the current directory. */
-  dir?: string;
-  /** Stacks whose `buildenv:shared: true` is honoured, from `--shared` and `--shared-file`. */
-  sharedStacks: ReadonlySet<string>;
-  /** `<remote>/<branch>` whose stack files count, fetched before every read; default the checkout. */
-  gitRef?: string;
-  /** Keep the owners' GitHub issues (never in a dry run). */
-  notify: boolean;
-}
-
-/** How long before its expiry an owner is warned, unless `--warn` says else. */
-export const DEFAULT_WARN = "2d";
-
-export const USAGE =
-  "usage: npm run reap -- [--dry-run] [--now <iso>] [--grace 1h] [--warn 2d] [--shared <stack,...>] [--shared-file <path>] [--git-ref <remote>/<branch>] [--notify] [--dir <path>]";
-
-const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
-
-/**
- * Reads the reaper's command line.
- *
- * `--now` is accepted only with `--dry-run`: it is for asking "what would be reaped then?", and
- * a real run with a clock set ahead would destroy stacks that have not expired.
- *
- * @param readFile reads `--shared-file`; default fs.readFileSync as UTF-8.
- * @throws StackToolError naming the flag, the value and what is allowed.
- */
-export function parseReapArgs(
-  argv: readonly string[],
-  readFile: (file: string) => string = (file) => fs.readFileSync(file, "utf8"),
-): ReapOptions {
-  const { positionals, flags } = parseFlags(argv, {
-    "dry-run": "switch",
-    now: "value",
-    grace: "value",
-    warn: "value",
-    shared: "value",
-    "shared-file": "value",
-    "git-ref": "value",
-    notify: "switch",
-    dir: "value",
-  });
-  if (positionals.length > 0) {
-    throw new StackToolError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  }
-  const dryRun = flags["dry-run"] === "true";
-  let now: Date | undefined;
-  if (flags.now !== undefined) {
-    if (!dryRun) {
-      throw new StackToolError(
-        "--now is accepted only with --dry-run: a real run always uses the current time",
-      );
-    }
-    now = parseExpiry(flags.now);
-    if (now === undefined) {
-      throw new StackToolError(
-        `invalid --now ${JSON.stringify(flags.now)}: use an ISO-8601 date (2026-12-01) or date-time with offset (2026-12-01T18:00:00+01:00)`,
-      );
-    }
-  }
-  const graceMs = flags.grace === undefined ? 0 : durationFlag("grace", flags.grace);
-  const warn = flags.warn ?? DEFAULT_WARN;
-  const warnMs = durationFlag("warn", warn);
-  const shared = new Set<string>();
-  const addShared = (names: string[], where: string) => {
-    for (const name of names) {
-      if (!STACK_NAME.test(name)) {
-        throw new StackToolError(
-          `invalid stack name ${JSON.stringify(name)} in ${where}: Pulumi stack names are 1-100 letters, digits, '-', '_' and '.'`,
-        );
-      }
-      shared.add(name);
-    }
-  };
-  if (flags.shared !== undefined) {
-    addShared(
-      flags.shared
-        .split(",")
-        .map((name) => name.trim())
-        .filter((n) => n !== ""),
-      "--shared",
-    );
-  }
-  if (flags["shared-file"] !== undefined) {
-    let text: string;
-    try {
-      text = readFile(flags["shared-file"]);
-    } catch (error) {
-      throw new StackToolError(
-        `cannot read --shared-file ${JSON.stringify(flags["shared-file"])}: ${(error as Error).message}`,
-      );
-    }
-    addShared(
-      text
-        .split("\n")
-        .map((line) => line.replace(/#.*/, "").trim())
-        .filter((line) => line !== ""),
-      `--shared-file ${flags["shared-file"]}`,
-    );
-  }
-  const gitRef = flags["git-ref"];
-  if (gitRef !== undefined && !/^[A-Za-z0-9._-]+\/[A-Za-z0-9._/-]+$/.test(gitRef)) {
-    throw new StackToolError(
-      `invalid --git-ref ${JSON.stringify(gitRef)}: use <remote>/<branch>, such as origin/main`,
-    );
-  }
-  return {
-    dryRun,
-    graceMs,
-    warn,
-    warnMs,
-    sharedStacks: shared,
-    notify: flags.notify === "true",
-    ...(now ? { now } : {}),
-    ...(flags.grace ? { grace: flags.grace } : {}),
-    ...(flags.dir ? { dir: flags.dir } : {}),
-    ...(gitRef ? { gitRef } : {}),
-  };
-}
-
-function durationFlag(name: string, value: string): number {
-  const ms = parseTtl(value);
-  if (ms === undefined) {
-    throw new StackToolError(
-      `invalid --${name} ${JSON.stringify(value)}: use a whole number of hours, days or weeks, such as 1h, 2d or 1w`,
-    );
-  }
-  // Longer than any stack may live makes no sense, and a huge one would overflow Date.
-  if (ms > parseTtl(MAX_TTL)!) {
-    throw new StackToolError(
-      `invalid --${name} ${JSON.stringify(value)}: at most ${MAX_TTL} is allowed`,
-    );
-  }
-  return ms;
-}
-
-/** Where the CLI writes; `process` fits, and so does a recorder in tests. */
-export interface CliOutput {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-}
-
-/** A problem with the reaper's surroundings (no Pulumi CLI, no token): one line, no trace. */
-export class ReapSetupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ReapSetupError";
-  }
-}
-
-/** What reapMain is given besides the command line. */
-export interface ReapDeps {
-  /** Opens the workspace for the parsed options (`dir`, `gitRef`). */
-  openWorkspace(options: ReapOptions): Promise<ReapWorkspace>;
-  /** Keeps the owners' issues; called only for `--notify` outside a dry run. */
-  notify?(outcomes: readonly ReapOutcome[], now: Date, log: (line: string) => void): Promise<void>;
-  /** The current time for a run without `--now`; default the system clock. */
-  clock?(): Date;
-  /** The reaper's environment, cut down for each destroy; default process.env. */
-  env?: Readonly<Record<string, string | undefined>>;
-  /** Reads `--shared-file`. */
-  readFile?(file: string): string;
-}
-
-/**
- * The reaper's command line: parse, list and read the stacks, plan, run, print the table, tell
- * the owners. Returns the exit code: 0 when everything went as planned, 1 when a stack had an
- * error, a destroy or remove failed, the owners could not be told, or the stacks could not be
- * listed; 2 for a usage error.
- */
-export async function reapMain(
-  argv: readonly string[],
-  deps: ReapDeps,
-  out: CliOutput,
-): Promise<number> {
-  let options: ReapOptions;
-  try {
-    options = parseReapArgs(argv, deps.readFile);
-  } catch (error) {
-    if (error instanceof StackToolError) {
-      out.stderr.write(`reap: ${error.message}\n${USAGE}\n`);
-      return 2;
-    }
-    throw error;
-  }
-  const log = (line: string) => out.stdout.write(`${line}\n`);
-  let stacks: StackSnapshot[];
-  let workspace: ReapWorkspace;
-  try {
-    workspace = await deps.openWorkspace(options);
-    stacks = await collectStacks(workspace);
-  } catch (error) {
-    if (error instanceof ReapSetupError) {
-      out.stderr.write(`reap: ${error.message}\n`);
-      return 1;
-    }
-    out.stderr.write(`reap: cannot list the stacks: ${describeError(error).detail}\n`);
-    return 1;
-  }
-  const clock = deps.clock ?? (() => new Date());
-  const now = options.now ?? clock();
-  const grace = options.grace === undefined ? "no grace period" : `grace ${options.grace}`;
-  log(
-    `reap: ${stacks.length} stack(s) at ${formatExpiry(now)}, ${grace}, warning ${options.warn} ahead${options.dryRun ? ", dry run: nothing is destroyed and nobody is notified" : ""}`,
-  );
-  const policy: ReapPolicy = {
-    graceMs: options.graceMs,
-    warnMs: options.warnMs,
-    sharedStacks: options.sharedStacks,
-  };
-  const plan = planReap(stacks, now, policy);
-  const byName = new Map(stacks.map((s) => [s.name, s]));
-  const outcomes = await runReap(plan, workspace, log, {
-    dryRun: options.dryRun,
-    env: deps.env ?? process.env,
-    // The file is read again; the state, which a file edit cannot change, is the one read above.
-    recheck: async (decision) => {
-      const first = byName.get(decision.stack);
-      const fresh = await snapshot(workspace, decision.stack, first?.lastUpdate);
-      return decide({ ...fresh, ...(first?.state ? { state: first.state } : {}) }, clock(), policy);
-    },
-  });
-  for (const line of formatTable(outcomes)) {
-    log(line);
-  }
-  for (const o of outcomes) {
-    if (o.warn && !o.reaped) {
-      log(
-        `warning: ${escapeCell(o.stack)} (owner ${escapeCell(o.owner ?? "-")}): ${escapeCell(o.result)}`,
-      );
-    }
-  }
-  let notified = true;
-  if (options.notify && !options.dryRun && deps.notify) {
-    try {
-      await deps.notify(outcomes, now, log);
-    } catch (error) {
-      out.stderr.write(`reap: telling the owners failed: ${describeError(error).summary}\n`);
-      notified = false;
-    }
-  }
-  return notified ? exitCode(outcomes) : 1;
 }

@@ -20,6 +20,7 @@ import {
   selectArgs,
   tagArgs,
 } from "./pulumi";
+import { FileWriteError, lockFile, writeFileAtomic, type WriteOptions } from "./atomicFile";
 import { CliError, CliOutput, Runner, firstLine, requirePulumi } from "./process";
 
 export interface UpDeps {
@@ -34,6 +35,8 @@ export interface UpDeps {
   isExecutable?: (file: string) => boolean;
   /** A new passphrase for the local backend. Default: 32 random bytes, base64url. */
   newPassphrase?: () => string;
+  /** How long to wait for a stack:extend that holds the stack file's lock; default 10 s. */
+  lockTimeoutMs?: number;
 }
 
 /** The name a mode is run as, for messages: `npm run down` runs `destroy`. */
@@ -89,6 +92,49 @@ async function upSteps(mode: UpMode, argv: readonly string[], deps: UpDeps): Pro
   const { stack } = args;
   requirePulumi(deps.env, deps.isExecutable);
   const trackedFile = path.join(deps.projectDir, `Pulumi.${stack}.yaml`);
+  // Held until the tracked file is put back after `pulumi stack select`: a stack:extend meanwhile
+  // waits, rather than have its new expiry overwritten by the copy read here.
+  let release: (() => void) | undefined = lockStackFile(
+    trackedFile,
+    `Pulumi.${stack}.yaml`,
+    deps.lockTimeoutMs,
+  );
+  try {
+    return await upLocked(mode, args, deps, trackedFile, () => {
+      release?.();
+      release = undefined;
+    });
+  } finally {
+    release?.();
+  }
+}
+
+function lockStackFile(file: string, display: string, timeoutMs?: number): () => void {
+  try {
+    return lockFile(file, { display, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+}
+
+/** Writes through writeFileAtomic; its one-line failure becomes the command's. */
+function writeAtomic(file: string, text: string, options: WriteOptions = {}): void {
+  try {
+    writeFileAtomic(file, text, options);
+  } catch (error) {
+    if (error instanceof FileWriteError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+async function upLocked(
+  mode: UpMode,
+  args: ReturnType<typeof parseUpArgs>,
+  deps: UpDeps,
+  trackedFile: string,
+  unlock: () => void,
+): Promise<number> {
+  const { stack } = args;
   const tracked = readIfExists(trackedFile);
 
   for (const engine of enginesNeeded(mode, tracked, deps.env)) {
@@ -123,13 +169,13 @@ async function upSteps(mode: UpMode, argv: readonly string[], deps: UpDeps): Pro
     if (!fs.existsSync(paths.passphraseFile)) {
       const phrase = (deps.newPassphrase ?? (() => randomBytes(32).toString("base64url")))();
       // `wx`: never overwrite a passphrase another run just wrote; 0600: only its owner reads it.
-      fs.writeFileSync(paths.passphraseFile, `${phrase}\n`, { flag: "wx", mode: 0o600 });
+      writeAtomic(paths.passphraseFile, `${phrase}\n`, { exclusive: true, mode: 0o600 });
       deps.out.stderr.write(
         `${SCRIPT[mode]}: generated the local stacks' passphrase in ${path.relative(deps.projectDir, paths.passphraseFile)} (git-ignored; keep it with the state in ${path.relative(deps.projectDir, paths.stateDir)})\n`,
       );
     }
     const previous = readIfExists(setup.configFile!);
-    fs.writeFileSync(
+    writeAtomic(
       setup.configFile!,
       localStackConfig(tracked, previous === undefined ? undefined : saltOf(previous)),
       { mode: 0o600 },
@@ -144,12 +190,13 @@ async function upSteps(mode: UpMode, argv: readonly string[], deps: UpDeps): Pro
     if (after !== tracked) {
       const salt = after === undefined ? undefined : saltOf(after);
       if (tracked === undefined) fs.rmSync(trackedFile, { force: true });
-      else fs.writeFileSync(trackedFile, tracked);
+      else writeAtomic(trackedFile, tracked);
       if (salt !== undefined) {
-        fs.writeFileSync(setup.configFile!, localStackConfig(tracked, salt), { mode: 0o600 });
+        writeAtomic(setup.configFile!, localStackConfig(tracked, salt), { mode: 0o600 });
       }
     }
   }
+  unlock();
   if (selected.code !== 0) {
     return selected.code;
   }

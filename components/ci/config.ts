@@ -17,10 +17,22 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 const githubSchema = strict({
   repositories: z
     .array(
-      z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, {
-        error: (i) =>
-          `${show(i.input)} is not a repository name; give the name only (the owner comes from github:owner)`,
-      }),
+      z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,100}$/, {
+          error: (i) =>
+            `${show(i.input)} is not a repository name; give the name only (the owner comes from github:owner)`,
+        })
+        // GitHub refuses "." and ".." ("The repository . is reserved") and strips a ".git"
+        // suffix from a new repository's name (dead-claudia/github-limits pull requests 5 and
+        // 11): neither names the repository the secrets would be meant for.
+        .refine((name) => name !== "." && name !== "..", {
+          error: (i) => `${show(i.input)} is reserved on GitHub; no repository has this name`,
+        })
+        .refine((name) => !/\.git$/i.test(name), {
+          error: (i) =>
+            `${show(i.input)} ends with ".git", which GitHub strips from repository names; give the name without it`,
+        }),
     )
     .min(1, { error: "lists no repositories; name at least one" }),
   environment: z

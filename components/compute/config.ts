@@ -3,7 +3,7 @@
  * reservations and shares) and, on the local engine, the `docker run` line of the build command.
  */
 import { z } from "zod";
-import { check, oneOf, strict } from "../config/schema";
+import { check, oneOf, show, strict } from "../config/schema";
 
 export const PRIORITIES = ["low", "normal", "high"] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -60,8 +60,25 @@ export const DOCKER_CPU_SHARES: Readonly<Record<ShareLevel, number>> = {
   high: 2048,
 };
 
+/**
+ * The least memory a container VM gets on a VCH: VIC raises any smaller `docker run --memory` to
+ * it without a word (MemoryMinMB = 512, applied in lib/apiservers/engine/backends/
+ * container.go:100-101 and :2000-2001 at vmware/vic 9489f63e), so a class below it would not
+ * limit what it says.
+ */
+export const MIN_MEMORY_MB = 512;
+
 const computeClassSchema = strict({
-  memoryMB: z.number().int().positive().optional(),
+  memoryMB: z
+    .number()
+    .int()
+    .positive()
+    // A limit that is not positive has its own message above.
+    .refine((mb) => mb <= 0 || mb >= MIN_MEMORY_MB, {
+      error: (i) =>
+        `${show(i.input)} MB is below ${MIN_MEMORY_MB} MB, the least memory VIC gives a container VM (it raises a smaller limit to ${MIN_MEMORY_MB}); use at least ${MIN_MEMORY_MB}`,
+    })
+    .optional(),
   memoryReservationMB: z.number().int().nonnegative().optional(),
   cpuMHz: z.number().int().positive().optional(),
   cpuReservationMHz: z.number().int().nonnegative().optional(),

@@ -680,6 +680,8 @@ class StatCache {
     };
     try {
       fs.writeFileSync(fd, JSON.stringify(content));
+      // Synced before the rename publishes it: a crash must not leave an empty cache file.
+      fs.fsyncSync(fd);
       fs.closeSync(fd);
     } catch {
       closeAndRemove(fd, file);

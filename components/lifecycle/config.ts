@@ -3,7 +3,7 @@
  * `buildenv:contact`, `buildenv:shared` and `buildenv:expiresAt`.
  */
 import { booleanLike, check, describeType, matching, show } from "../config/schema";
-import { formatExpiry, parseExpiry } from "./expiry";
+import { MAX_TTL, formatExpiry, parseExpiry, parseTtl } from "./expiry";
 
 /** Owner of a stack: lower-case letter first, then lower-case letters, digits and `-`; 1–20. */
 export const OWNER_PATTERN = /^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$/;
@@ -88,6 +88,13 @@ export function parseExpiresAt(
   if (expiry.getTime() <= now.getTime()) {
     problems.push(
       `buildenv:expiresAt: the stack expired at ${formatExpiry(expiry)} (now ${formatExpiry(now)}); extend it with \`npm run stack:extend -- <stack> --ttl 3d\` or tear it down with \`pulumi destroy\``,
+    );
+    return undefined;
+  }
+  const ttl = parseTtl(MAX_TTL)!;
+  if (expiry.getTime() > now.getTime() + ttl) {
+    problems.push(
+      `buildenv:expiresAt: ${show(raw)} is more than ${MAX_TTL} ahead (now ${formatExpiry(now)}); the reaper counts at most ${MAX_TTL} from a developer stack's last update or expiry commit, so this date would not hold: set it with \`npm run stack:extend -- <stack> --ttl 7d\` (at most ${MAX_TTL})`,
     );
     return undefined;
   }

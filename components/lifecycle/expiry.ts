@@ -66,3 +66,12 @@ export function parseTtl(value: string): number | undefined {
 export function formatExpiry(date: Date): string {
   return date.toISOString().replace(/\.000Z$/, "Z");
 }
+
+/**
+ * The longest a developer stack lives without activity, and the longest `--ttl` the stack tools
+ * accept. A team that wants longer-lived developer stacks changes it here, in review, rather than
+ * per command: a flag to raise it would make it no limit at all. The reaper caps every expiry at
+ * this much after the stack's last activity (cli/lifecycle/reaper.ts), so config refuses an
+ * expiry further ahead than that.
+ */
+export const MAX_TTL = "30d";

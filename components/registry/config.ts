@@ -88,11 +88,30 @@ export const SCHEDULES = ["Hourly", "Daily", "Weekly"] as const;
 /** A custom schedule: Harbor's six-field cron (seconds first), e.g. `0 0 3 * * 6`. */
 const CRON6 = /^\S+( \S+){5}$/;
 
+/**
+ * A label of a registry host as Docker's reference grammar reads it: `domainNameComponent`,
+ * `(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])`, joined by single dots (`domainName`),
+ * distribution/reference regexp.go:61 and :97 at 0965666; lower case only here, as before.
+ */
+const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * The longest repository path Docker accepts, without the host: RepositoryNameTotalLengthMax,
+ * checked on the path alone (distribution/reference reference.go:62 and :255 at 0965666).
+ */
+export const MAX_REPOSITORY_PATH = 255;
+
 /** `host[:port]` with the port in 1–65535; undefined when valid, else what is wrong. */
 export function registryServerProblem(server: string): string | undefined {
-  const match = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(?::(\d{1,5}))?$/.exec(server);
+  const match = /^([a-z0-9.-]+)(?::(\d{1,5}))?$/.exec(server);
   if (!match) {
     return `${show(server)} is not a registry host; use <host>[:<port>] without a scheme`;
+  }
+  const bad = match[1].split(".").find((label) => !HOST_LABEL.test(label));
+  if (bad !== undefined) {
+    return bad === ""
+      ? `${show(server)} has an empty label (two dots in a row, or a dot at an end); Docker's image references refuse it: use <host>[:<port>] with labels of letters, digits and '-'`
+      : `${show(server)} has the label ${show(bad)}, which starts or ends with '-'; Docker's image references refuse it: use labels of letters and digits, with '-' only inside`;
   }
   if (match[2] !== undefined) {
     const port = Number(match[2]);
@@ -139,6 +158,10 @@ const registrySchema = strict({
   }),
   repository: z
     .string()
+    .max(MAX_REPOSITORY_PATH, {
+      error: (i) =>
+        `is ${(i.input as string).length} characters long; Docker refuses a repository path over ${MAX_REPOSITORY_PATH} characters`,
+    })
     .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
       error: (i) =>
         `${show(i.input)} is not a repository path; use lower-case path components separated by '/'`,
@@ -295,6 +318,12 @@ export function parseRegistry(
         );
       }
     }
+  }
+  const path = `${parsed.project ?? ""}/${parsed.repository ?? DEFAULT_HARBOR_REPOSITORY}`;
+  if (parsed.project !== undefined && path.length > MAX_REPOSITORY_PATH) {
+    problems.push(
+      `buildenv:registry.repository: <project>/<repository> is ${path.length} characters long; Docker refuses a repository path over ${MAX_REPOSITORY_PATH} characters`,
+    );
   }
   if (problems.length > before) {
     return undefined;

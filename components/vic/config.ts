@@ -94,9 +94,70 @@ const datastorePath = z.string().regex(/^[^/\s:][^:]*$/, {
   error: (i) => `${show(i.input)} is not a datastore path; use <datastore> or <datastore>/<path>`,
 });
 
+/**
+ * The longest Go duration, in nanoseconds: time.ParseDuration refuses anything over 1<<63-1 ns
+ * ("invalid duration", go/src/time/format.go:1724-1725 in Go 1.26), which is
+ * 2562047h47m16.854775807s.
+ */
+const GO_MAX_DURATION_NS = (1n << 63n) - 1n;
+
+/** A Go duration in nanoseconds (units h, m, s as the schema allows), exactly. */
+export function goDurationNs(value: string): bigint {
+  const unitNs: Record<string, bigint> = {
+    h: 3_600_000_000_000n,
+    m: 60_000_000_000n,
+    s: 1_000_000_000n,
+  };
+  let total = 0n;
+  for (const [, whole, fraction = "", unit] of value.matchAll(/(\d+)(?:\.(\d+))?([hms])/g)) {
+    const scale = 10n ** BigInt(fraction.length);
+    total += ((BigInt(whole) * scale + BigInt(fraction || "0")) * unitNs[unit]) / scale;
+  }
+  return total;
+}
+
+/**
+ * Why a `--timeout` is not one vic-machine can work with, or undefined: zero makes its deadline
+ * the moment it starts (create runs under `trace.WithTimeout(&op, c.Timeout, "Create")` and fails
+ * with "Creating VCH exceeded time limit", cmd/vic-machine/create/create.go:734-739 at vmware/vic
+ * 9489f63e), and beyond Go's range ParseDuration refuses the flag.
+ */
+export function timeoutProblem(value: string): string | undefined {
+  if (!/^(?:\d+(?:\.\d+)?(?:h|m|s))+$/.test(value)) return undefined; // the schema says why
+  const ns = goDurationNs(value);
+  if (ns === 0n) {
+    return `${show(value)} is zero: vic-machine would give up at once; use e.g. 10m`;
+  }
+  if (ns > GO_MAX_DURATION_NS) {
+    return `${show(value)} is beyond Go's duration range (at most 2562047h47m16.854775807s), so vic-machine refuses it; use e.g. 10m`;
+  }
+  return undefined;
+}
+
+/**
+ * vic-machine reads `--target` as a URL (pkg/flags/url_flag.go:33-43 at vmware/vic 9489f63e:
+ * url.Parse of https://<target>), and the datacenter is its path: in a name, `?` would start the
+ * query and `#` the fragment (go/src/net/url/url.go:401 and :461 in Go 1.26), `%` starts an escape,
+ * and `/` another path segment.
+ */
+const URL_SPECIAL = /[?#%/]/;
+
+/**
+ * vic-machine splits a container network argument at ':' into the vSphere network and its alias
+ * (cmd/vic-machine/common/cnetworks.go:160-166 at vmware/vic 9489f63e, splitVnetParam), so a
+ * network named with ':' is read as another network; refused in every network name.
+ */
+const networkName = nonEmpty.refine((name) => !name.includes(":"), {
+  error: (i) =>
+    `${show(i.input)} contains ':', which vic-machine reads as <network>:<alias>; rename the port group or use one without ':'`,
+});
+
 export const vchHostSchema = strict({
   kind: z.literal("vch"),
-  datacenter: nonEmpty,
+  datacenter: nonEmpty.refine((name) => !URL_SPECIAL.test(name), {
+    error: (i) =>
+      `${show(i.input)} contains ${show(URL_SPECIAL.exec(String(i.input))![0])}, which vic-machine's --target URL would read as ${{ "?": "the start of a query", "#": "the start of a fragment", "%": "an escape", "/": "another path segment" }[URL_SPECIAL.exec(String(i.input))![0]]}; use the datacenter's name without ? # % /`,
+  }),
   cluster: nonEmpty,
   imageStore: datastorePath,
   volumeStores: z
@@ -120,9 +181,9 @@ export const vchHostSchema = strict({
       }),
     )
     .min(1, { error: 'needs at least one volume store, one of them labelled "default"' }),
-  bridgeNetwork: nonEmpty,
-  publicNetwork: nonEmpty,
-  clientNetwork: nonEmpty.optional(),
+  bridgeNetwork: networkName,
+  publicNetwork: networkName,
+  clientNetwork: networkName.optional(),
   clientNetworkIp: z
     .string()
     .refine(isCidr, {
@@ -150,6 +211,10 @@ export const vchHostSchema = strict({
     .string()
     .regex(/^(?:\d+(?:\.\d+)?(?:h|m|s))+$/, {
       error: (i) => `${show(i.input)} is not a duration; use e.g. 10m, 90s or 1h30m`,
+    })
+    .superRefine((value, ctx) => {
+      const problem = timeoutProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
     })
     .optional(),
   thumbprint: z

@@ -23,6 +23,30 @@ export const CAPACITY_RULE =
   "a whole number of MB, or a positive number with a unit MB, GB, TB (decimal) or MiB, GiB, TiB " +
   "(binary), e.g. 500MB, 2GB, 2GiB; at most 62TB";
 
+/**
+ * Why a capacity with a decimal unit cannot be made as written, or undefined. VIC converts a
+ * capacity with a unit to whole MB by integer division (lib/apiservers/engine/proxy/
+ * storage_proxy.go:676-685 at vmware/vic 9489f63e: `int64(capacity) / int64(units.MB)`), so
+ * anything below 1 MB, or a fraction of a MB, is not what the volume gets; it is refused rather
+ * than rounded. Binary units are rounded up on purpose (a volume is never smaller than asked).
+ */
+export function capacityPrecisionProblem(value: string | number): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = CAPACITY.exec(value.trim());
+  const unit = match?.[2]?.toLowerCase();
+  if (!match || unit === undefined || !["mb", "gb", "tb", "m", "g", "t"].includes(unit)) {
+    return undefined;
+  }
+  const bytes = Math.round(Number(match[1]) * UNIT_BYTES[unit]);
+  if (bytes > 0 && bytes < 1e6) {
+    return "is less than 1 MB; VIC sizes a volume in whole MB and would not make it as asked: use at least 1MB";
+  }
+  if (bytes % 1e6 !== 0) {
+    return `is ${bytes / 1e6} MB, not a whole number of MB; VIC sizes a volume in whole MB: use e.g. ${Math.ceil(bytes / 1e6)}MB`;
+  }
+  return undefined;
+}
+
 const CAPACITY = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]+)?$/;
 
 /**

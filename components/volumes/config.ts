@@ -3,7 +3,7 @@
  */
 import { z } from "zod";
 import { booleanLike, check, describeType, nonEmpty, show } from "../config/schema";
-import { CAPACITY_RULE, parseCapacityMB } from "./capacity";
+import { CAPACITY_RULE, capacityPrecisionProblem, parseCapacityMB } from "./capacity";
 import { VOLUME_KEY_PATTERN, VOLUME_KEY_RULE } from "./names";
 
 export interface VolumeConfig {
@@ -28,6 +28,11 @@ const capacity = z
         : `${show(issue.input)} is not a capacity; use ${CAPACITY_RULE}`,
   })
   .transform((value, ctx) => {
+    const imprecise = capacityPrecisionProblem(value);
+    if (imprecise !== undefined) {
+      ctx.addIssue({ code: "custom", message: `${show(value)} ${imprecise}` });
+      return z.NEVER;
+    }
     const megabytes = parseCapacityMB(value);
     if (megabytes === undefined) {
       ctx.addIssue({

@@ -16,6 +16,7 @@ import { MOUNT_ROOT, SWAP_SCRIPT, ABORT_SCRIPT } from "../../cli/workspace/docke
 import { envMain } from "../../cli/workspace/env";
 import { parseStackOutputs } from "../../cli/workspace/outputs";
 import { formatStatus } from "../../cli/workspace/status";
+import { fillDisk, mountSmallTmpfs, unmountSmallTmpfs } from "../support/fullDisk";
 import { Call, Responder, onPath, output, recorder } from "../support/workspaceFakes";
 import { resolveAll, runStack } from "../support/stack";
 
@@ -627,6 +628,31 @@ describe("npm run env", () => {
       );
       assert.deepEqual(fs.readdirSync(dir), ["out.tar.gz"]);
       fs.rmSync(dir, { recursive: true });
+    });
+
+    it("output: on a full disk, one line, no partial file, the existing archive untouched (issue 20)", async function () {
+      const full = mountSmallTmpfs();
+      if (full === undefined) this.skip();
+      try {
+        fs.writeFileSync(path.join(full, "out.tar.gz"), "previous");
+        fillDisk(full);
+        const target = path.join(full, "out.tar.gz");
+        const result = await env(
+          ["output", "--to", target],
+          responder(LOCAL_OUTPUTS, (_c, args) =>
+            args[0] === "cp" ? { stdoutBytes: Buffer.alloc(64 * 1024, 7) } : {},
+          ),
+        );
+        assert.equal(result.code, 1);
+        assert.equal(
+          result.err,
+          `env: output: cannot write ${target}: ENOSPC (no space left on device); nothing was written there\n`,
+        );
+        assert.deepEqual(fs.readdirSync(full).sort(), ["filler", "out.tar.gz"]);
+        assert.equal(fs.readFileSync(target, "utf8"), "previous");
+      } finally {
+        unmountSmallTmpfs(full);
+      }
     });
 
     it("output: a failed copy leaves no file and an existing archive untouched", async () => {

@@ -77,6 +77,39 @@ describe("owner notices", () => {
     assert.deepEqual(log, ["notice: opened #100 for dave"]);
   });
 
+  it("says, before a capped destroy, that an extension counts only once on the default branch", async () => {
+    const capped: ReapOutcome = {
+      ...warned,
+      expiresAt: "2099-01-01",
+      effectiveExpiry: "2026-12-01T00:00:00Z",
+      cappedBy: "last update",
+      action: "destroy",
+      reason: "expired; capped at 2026-12-01T00:00:00Z, 30d after the last update",
+      result: "dry run: would destroy and remove",
+    };
+    const issues = new FakeIssues();
+    await notifyOwners([capped], issues, () => undefined);
+    assert.deepEqual(issues.calls[1], [
+      "create",
+      "buildenv stack dave has expired",
+      [
+        "<!-- buildenv-reaper stack=dave -->",
+        "@dave-gh, owner `dave`:",
+        "",
+        "Stack `dave` expires at 2026-12-01T00:00:00Z; the reaper destroys it on its next run, unless the expiry is moved (destroy result so far: dry run: would destroy and remove).",
+        "",
+        "Its file asks for `2099-01-01`, but the reaper counts at most 30d from the stack's last activity: its last update, or the commit on the default branch that last changed its expiry. An extension counts only once it is committed to the default branch; until then the stack is destroyed at 2026-12-01T00:00:00Z as planned.",
+        "",
+        "To keep it, extend it and commit the file to the default branch; this issue then closes by itself:",
+        "",
+        "```sh",
+        "npm run stack:extend -- dave --ttl 7d",
+        "```",
+      ].join("\n"),
+      [NOTICE_LABEL],
+    ]);
+  });
+
   it("says nothing new on the next hourly run: no duplicate, no edit", async () => {
     const issues = new FakeIssues();
     await notifyOwners([warned], issues, () => undefined);

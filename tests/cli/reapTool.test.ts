@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { reapMain } from "../../cli/lifecycle/reaper";
+import { reapMain } from "../../cli/lifecycle/reapCli";
 import { githubIssueClient, openPulumiWorkspace } from "../../cli/reap";
 import { REPO_ROOT } from "../support/stack";
 
@@ -214,8 +214,131 @@ describe("cli/reap.ts", () => {
     fs.writeFileSync(path.join(remote, "Pulumi.alice.yaml"), extended);
     git(remote, "commit", "--quiet", "-am", "extend");
     assert.equal(await workspace.readStackFile("alice"), extended);
-    // The checkout itself is left as it was.
+    // The checkout itself is left as it was, its history whole (no depth option made it shallow).
     assert.equal(fs.readFileSync(path.join(clone, "Pulumi.alice.yaml"), "utf8"), VCH_FILE);
+    assert.equal(git(clone, "rev-parse", "--is-shallow-repository").trim(), "false");
+    // On a full clone the whole history counts: the "extend" commit changed the expiry.
+    assert.equal(
+      await workspace.expiryCommitTime("alice"),
+      git(remote, "log", "-1", "--format=%cI").trim(),
+    );
+  });
+
+  describe("the commit that last changed a stack's expiry, from real git (issue 20)", () => {
+    const DAY_MS = 24 * 3_600_000;
+    /** Commits `files` to `repo` as of `daysAgo` days before now (author and committer). */
+    const commitAt = (repo: string, daysAgo: number, files: Record<string, string>) => {
+      for (const [name, text] of Object.entries(files)) {
+        fs.writeFileSync(path.join(repo, name), text);
+      }
+      const when = new Date(Date.now() - daysAgo * DAY_MS);
+      const iso = `${when.toISOString().slice(0, 19)}Z`;
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@e", "add", "."], { cwd: repo });
+      execFileSync(
+        "git",
+        ["-c", "user.name=t", "-c", "user.email=t@e", "commit", "--quiet", "-m", `${daysAgo}d`],
+        { cwd: repo, env: { ...process.env, GIT_AUTHOR_DATE: iso, GIT_COMMITTER_DATE: iso } },
+      );
+      return `${iso.slice(0, 19)}+00:00`;
+    };
+    const withOwner = (owner: string) =>
+      VCH_FILE.replace("buildenv:owner: alice", `buildenv:owner: ${owner}`);
+    const open = async (repo: string) => {
+      const clone = path.join(dir, "clone");
+      fs.mkdirSync(clone);
+      execFileSync("git", ["init", "--quiet"], { cwd: clone });
+      execFileSync("git", ["remote", "add", "origin", repo], { cwd: clone });
+      // As actions/checkout leaves it: one commit, shallow.
+      execFileSync("git", ["fetch", "--quiet", "--depth=1", "origin", "main"], { cwd: clone });
+      const pulumi = standIn(dir, []);
+      return openPulumiWorkspace(
+        { dir: clone, gitRef: "origin/main" },
+        { PATH: `${pulumi.bin}:${process.env.PATH}`, HOME: process.env.HOME },
+      );
+    };
+
+    it("is the last commit that changed the expiresAt line, not one that changed another line or a comment", async () => {
+      const remote = path.join(dir, "remote");
+      fs.mkdirSync(remote);
+      execFileSync("git", ["init", "--quiet", "--initial-branch=main"], { cwd: remote });
+      commitAt(remote, 25, { "Pulumi.alice.yaml": VCH_FILE });
+      const extended = commitAt(remote, 20, {
+        "Pulumi.alice.yaml": VCH_FILE.replace("2026-11-01", "2026-12-01"),
+      });
+      commitAt(remote, 10, {
+        "Pulumi.alice.yaml": withOwner("alice2").replace("2026-11-01", "2026-12-01"),
+      });
+      commitAt(remote, 5, {
+        "Pulumi.alice.yaml":
+          "# buildenv:expiresAt is moved with npm run stack:extend\n" +
+          withOwner("alice2").replace("2026-11-01", "2026-12-01"),
+        "Pulumi.bob.yaml": VCH_FILE,
+      });
+      const workspace = await open(remote);
+      assert.equal(
+        await workspace.readStackFile("alice"),
+        "# buildenv:expiresAt is moved with npm run stack:extend\n" +
+          withOwner("alice2").replace("2026-11-01", "2026-12-01"),
+      );
+      assert.equal(await workspace.expiryCommitTime("alice"), extended);
+      assert.equal(await workspace.expiryCommitTime("carol"), undefined);
+    });
+
+    it("is unknown when the only commit that shows the expiry is the edge of the fetched history", async () => {
+      const remote = path.join(dir, "remote");
+      fs.mkdirSync(remote);
+      execFileSync("git", ["init", "--quiet", "--initial-branch=main"], { cwd: remote });
+      commitAt(remote, 60, { "Pulumi.alice.yaml": VCH_FILE });
+      commitAt(remote, 10, { "Pulumi.alice.yaml": withOwner("alice2") });
+      const workspace = await open(remote);
+      assert.equal(await workspace.readStackFile("alice"), withOwner("alice2"));
+      // The 10-day-old commit is the shallow boundary: its diff shows every line as added.
+      assert.equal(await workspace.expiryCommitTime("alice"), undefined);
+    });
+
+    it("is unknown when no commit is within the last 31 days (only the tip is fetched)", async () => {
+      const remote = path.join(dir, "remote");
+      fs.mkdirSync(remote);
+      execFileSync("git", ["init", "--quiet", "--initial-branch=main"], { cwd: remote });
+      commitAt(remote, 60, { "Pulumi.alice.yaml": VCH_FILE });
+      const workspace = await open(remote);
+      assert.equal(await workspace.readStackFile("alice"), VCH_FILE);
+      assert.equal(await workspace.expiryCommitTime("alice"), undefined);
+    });
+  });
+
+  it("npm run reap: a listing that is not a list of stacks is one line, no stack trace", () => {
+    const pulumi = standIn(dir, [{ name: null }]);
+    const result = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "cli/reap.ts", "--dry-run", "--dir", dir],
+      {
+        cwd: REPO_ROOT,
+        env: { PATH: `${pulumi.bin}:${path.dirname(process.execPath)}`, HOME: dir },
+        encoding: "utf8",
+      },
+    );
+    assert.deepEqual(
+      [result.status, result.stdout, result.stderr],
+      [
+        1,
+        "",
+        'reap: cannot list the stacks: pulumi stack ls --json entry 1 has no stack name: {"name":null}\n',
+      ],
+    );
+  });
+
+  it("refuses a --dir that does not exist before running anything, in one line", async () => {
+    const pulumi = standIn(dir, []);
+    await assert.rejects(
+      openPulumiWorkspace({ dir: "/nonexistent" }, { PATH: pulumi.bin }),
+      (error: Error) => {
+        assert.equal(error.name, "ReapSetupError");
+        assert.equal(error.message, '--dir "/nonexistent": no such directory');
+        return true;
+      },
+    );
+    assert.deepEqual(pulumi.calls(), []);
   });
 
   it("refuses a stack file that is a symlink", async () => {

@@ -6,6 +6,8 @@
  * without one.
  */
 import * as assert from "assert/strict";
+import { lockFile } from "../../cli/workspace/atomicFile";
+import { fillDisk, mountSmallTmpfs, unmountSmallTmpfs } from "../support/fullDisk";
 import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
@@ -113,6 +115,55 @@ describe("npm run up", () => {
       ],
     );
     fs.rmSync(dir, { recursive: true });
+  });
+
+  it("waits for a stack:extend holding the stack file's lock, then stops in one line (issue 20)", async () => {
+    const dir = project();
+    const release = lockFile(path.join(dir, "Pulumi.dev.yaml"));
+    const result = await up("up", [], dir, { lockTimeoutMs: 50 });
+    release();
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.err,
+      `up: Pulumi.dev.yaml is being changed by another command (process ${process.pid} holds Pulumi.dev.yaml.lock); Pulumi.dev.yaml is unchanged, run this again when it has finished\n`,
+    );
+    assert.deepEqual(result.calls, []);
+    // Once free, up takes the lock, puts the tracked file back and lets the lock go.
+    assert.equal((await up("up", [], dir)).code, 0);
+    assert.equal(fs.existsSync(path.join(dir, "Pulumi.dev.yaml.lock")), false);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("on a full disk: one line, the config copy and the tracked file as they were (issue 20)", async function () {
+    const full = mountSmallTmpfs();
+    if (full === undefined) this.skip();
+    try {
+      fs.writeFileSync(path.join(full, "Pulumi.yaml"), "name: buildenv\n");
+      fs.writeFileSync(path.join(full, "Pulumi.dev.yaml"), TRACKED);
+      fs.mkdirSync(path.join(full, ".buildenv", "state"), { recursive: true });
+      fs.mkdirSync(path.join(full, ".buildenv", "stacks"), { recursive: true });
+      fs.writeFileSync(path.join(full, ".buildenv", "passphrase"), "kept-passphrase\n");
+      const copy = path.join(full, ".buildenv", "stacks", "Pulumi.dev.yaml");
+      fs.writeFileSync(copy, "old copy\n");
+      fillDisk(full);
+      const result = await up("up", [], full);
+      assert.equal(result.code, 1);
+      assert.equal(
+        result.err,
+        `up: cannot write ${copy}: could not write it: ENOSPC (no space left on device); ${copy} is unchanged\n`,
+      );
+      assert.deepEqual(result.calls, []);
+      assert.equal(fs.readFileSync(copy, "utf8"), "old copy\n");
+      assert.equal(fs.readFileSync(path.join(full, "Pulumi.dev.yaml"), "utf8"), TRACKED);
+      assert.deepEqual(fs.readdirSync(full).sort(), [
+        ".buildenv",
+        "Pulumi.dev.yaml",
+        "Pulumi.yaml",
+        "filler",
+      ]);
+    } finally {
+      unmountSmallTmpfs(full);
+    }
   });
 
   it("a new stack without a stack file: the file Pulumi wrote is removed again", async () => {

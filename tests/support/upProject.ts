@@ -44,6 +44,7 @@ export async function up(
     respond?: Responder;
     engines?: Record<string, string>;
     onPath?: string[];
+    lockTimeoutMs?: number;
   } = {},
 ) {
   const { run, calls } = recorder(options.respond ?? pulumiLike(dir));
@@ -60,6 +61,7 @@ export async function up(
     },
     isExecutable: onPath(...(options.onPath ?? ["pulumi"])),
     newPassphrase: () => "generated-passphrase",
+    ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
   });
   return { code, calls, pinged, out: out.out(), err: out.err() };
 }

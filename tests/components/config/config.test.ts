@@ -4,7 +4,8 @@ import { DEFAULT_COMPUTE_CLASSES } from "../../../components/compute/config";
 import { RawConfig, parseConfig, readRawConfig } from "../../../components/config/load";
 import { ConfigError, ParseContext } from "../../../components/config/schema";
 import { mocks } from "../../support/harness";
-import { EXPECTED_PROBLEMS, MALFORMED } from "../../support/malformedConfigs";
+import { MALFORMED } from "../../support/malformedConfigs";
+import { EXPECTED_PROBLEMS } from "../../support/malformedProblems";
 import {
   NOW,
   REPO_ROOT,

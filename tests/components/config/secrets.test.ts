@@ -95,6 +95,15 @@ describe("secret config values", () => {
     assert.strictEqual(await pulumi.isSecret(parsed.registry!.harborAccount!.password), true);
   });
 
+  it("refuses a vsphere:password stored in plain text, as it refuses harbor:password (issue 20)", async () => {
+    stubVsphere();
+    assert.strictEqual(
+      await rejectedConfig(vchStackConfig(), { secretKeys: ["buildenv:registryPassword"] }),
+      "invalid buildenv stack config:\n  - vsphere:password: is stored in plain text in the stack file; set it as a secret: pulumi config set --secret vsphere:password <value>",
+    );
+    assert.deepStrictEqual(mocks.resources, []);
+  });
+
   it("refuses any other buildenv key marked secret", async () => {
     assert.strictEqual(
       await refusal("buildenv:owner"),
