@@ -68,6 +68,24 @@ export const DOCKER_CPU_SHARES: Readonly<Record<ShareLevel, number>> = {
  */
 export const MIN_MEMORY_MB = 512;
 
+/**
+ * The least memory limit a VCH's resource pool can run with: the pool holds the endpoint VM
+ * (created in the VCH pool, lib/install/management/appliance.go:568 at vmware/vic 9489f63e;
+ * `--endpoint-memory` defaults to DefaultEndpointMemoryMB = 2048, lib/constants/install.go:19)
+ * and every container VM, each with at least MIN_MEMORY_MB.
+ */
+export const MIN_VCH_POOL_MEMORY_MB = 2048 + MIN_MEMORY_MB;
+
+/** Why `computeClass` cannot size a VCH's resource pool, or undefined. */
+export function vchPoolMemoryProblem(
+  priority: Priority,
+  computeClass: ComputeClass,
+): string | undefined {
+  return computeClass.memoryMB < MIN_VCH_POOL_MEMORY_MB
+    ? `buildenv:computeClasses.${priority}.memoryMB: ${computeClass.memoryMB} MB is the memory limit of the VCH's resource pool, which holds the VCH's endpoint VM (2048 MB) and its container VMs (at least ${MIN_MEMORY_MB} MB each); use at least ${MIN_VCH_POOL_MEMORY_MB} on a VCH`
+    : undefined;
+}
+
 const computeClassSchema = strict({
   memoryMB: z
     .number()

@@ -109,6 +109,10 @@ export const MALFORMED: [string, Record<string, unknown>, string?][] = [
   ["datacenter with '/'", vchHost({ datacenter: "dc/1" })],
   ["network name with ':'", vchHost({ publicNetwork: "vm:net" })],
   ["memory limit of 1 MB", { "buildenv:computeClasses": { low: { memoryMB: 1 } } }],
+  [
+    "VCH pool memory below the endpoint VM and one container VM",
+    vch({ "buildenv:computeClasses": { high: { memoryMB: 2048, memoryReservationMB: 0 } } }),
+  ],
   ["developer expiry far ahead", { "buildenv:expiresAt": "9999-12-31" }],
   ["unknown priority", { "buildenv:priority": "urgent" }],
   ["empty priority", { "buildenv:priority": "" }],

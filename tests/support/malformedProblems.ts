@@ -63,6 +63,9 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
   "memory limit of 1 MB": [
     "buildenv:computeClasses.low.memoryMB: 1 MB is below 512 MB, the least memory VIC gives a container VM (it raises a smaller limit to 512); use at least 512",
   ],
+  "VCH pool memory below the endpoint VM and one container VM": [
+    "buildenv:computeClasses.high.memoryMB: 2048 MB is the memory limit of the VCH's resource pool, which holds the VCH's endpoint VM (2048 MB) and its container VMs (at least 512 MB each); use at least 2560 on a VCH",
+  ],
   "developer expiry far ahead": [
     'buildenv:expiresAt: "9999-12-31" is more than 30d ahead (now 2026-11-21T12:00:00Z); the reaper counts at most 30d from a developer stack\'s last update or expiry commit, so this date would not hold: set it with `npm run stack:extend -- <stack> --ttl 7d` (at most 30d)',
   ],
