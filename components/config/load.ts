@@ -97,7 +97,7 @@ export const PLAIN_FOREIGN_KEYS: Readonly<Record<string, string>> = {
 /**
  * Keys of other namespaces the program reads only as secrets (`getSecret`): a plain value would
  * sit readable in the stack file, so it is refused. The Harbor provider's schema marks its
- * password secret (harbor.json:470-472, `"secret": true`); the vSphere provider's does not
+ * password secret (harbor.json:80-88, `"secret": true`); the vSphere provider's does not
  * (vsphere.json:93-96), so nothing but this rule keeps a plain `vsphere:password` out of a
  * committed file.
  */

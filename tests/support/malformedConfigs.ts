@@ -107,7 +107,14 @@ export const MALFORMED: [string, Record<string, unknown>, string?][] = [
   ["datacenter with '#'", vchHost({ datacenter: "dc#1" })],
   ["datacenter with '%'", vchHost({ datacenter: "dc%201" })],
   ["datacenter with '/'", vchHost({ datacenter: "dc/1" })],
-  ["network name with ':'", vchHost({ publicNetwork: "vm:net" })],
+  ["network name with a wildcard", vchHost({ publicNetwork: "VM Net*" })],
+  ["datacenter with '*'", vchHost({ datacenter: "dc*" })],
+  ["CI repository ending in .wiki", vch({ "buildenv:github": { repositories: ["app.wiki"] } })],
+  [
+    "capacity that rounds to nothing",
+    { "buildenv:volumes": { source: { capacity: "0.0000004MB" } } },
+  ],
+  ["registry host without a dot or port", genericRegistry({ server: "harbor" })],
   ["memory limit of 1 MB", { "buildenv:computeClasses": { low: { memoryMB: 1 } } }],
   [
     "VCH pool memory below the endpoint VM and one container VM",
