@@ -58,6 +58,23 @@ describe("config checks", () => {
     assert.equal(vch.success, true, JSON.stringify(vch.error?.issues));
   });
 
+  it("holds DOCKER_HOST, which stands in for host.dockerHost, to the same rules (issue 20)", () => {
+    assert.throws(
+      () =>
+        parseConfig(
+          readRawConfig({ "buildenv:owner": "alice" }).raw,
+          context({ env: { DOCKER_HOST: "tcp://evil\u202eexample.com:2375" } }),
+        ),
+      (error: Error) => {
+        assert.equal(
+          error.message,
+          'invalid buildenv stack config:\n  - DOCKER_HOST: "tcp://evil\u202eexample.com:2375" contains U+202E; a Docker address has no control or bidirectional formatting characters',
+        );
+        return true;
+      },
+    );
+  });
+
   it("accepts unix, tcp and ssh Docker addresses, including an ssh user and port", () => {
     for (const address of [
       "unix:///var/run/docker.sock",
