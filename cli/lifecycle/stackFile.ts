@@ -6,7 +6,7 @@
 
 import { isMap, isScalar, isSeq, parseDocument, type Document } from "yaml";
 import { PRIORITIES, type Priority } from "../../components/compute/config";
-import { parseExpiry, parseTtl } from "../../components/lifecycle/expiry";
+import { MAX_TTL, parseExpiry, parseTtl } from "../../components/lifecycle/expiry";
 import { OWNER_PATTERN, OWNER_RULE } from "../../components/lifecycle/config";
 
 export const OWNER_KEY = "buildenv:owner";
@@ -23,8 +23,7 @@ export type StackKind = (typeof STACK_KINDS)[number];
 /** Lifetime a new stack gets, and the extension `stack:extend` grants, unless `--ttl` says else. */
 export const DEFAULT_TTL = "7d";
 /** The longest `--ttl` the tools accept: the lifecycle's bound (components/lifecycle/expiry.ts). */
-export { MAX_TTL } from "../../components/lifecycle/expiry";
-import { MAX_TTL } from "../../components/lifecycle/expiry";
+export { MAX_TTL };
 
 /** Marks a template value the platform team fills in once for the whole team. */
 export const PLACEHOLDER_MARK = "PLATFORM-TODO";

@@ -23,15 +23,20 @@ const githubSchema = strict({
           error: (i) =>
             `${show(i.input)} is not a repository name; give the name only (the owner comes from github:owner)`,
         })
-        // GitHub refuses "." and ".." ("The repository . is reserved") and strips a ".git"
-        // suffix from a new repository's name (dead-claudia/github-limits pull requests 5 and
-        // 11): neither names the repository the secrets would be meant for.
+        // GitHub refuses "." and ".." ("The repository . is reserved"), strips a ".git" suffix
+        // from a new repository's name (dead-claudia/github-limits pull requests 5 and 11) and
+        // refuses a ".wiki" one ("The repository REPO cannot end in .wiki", github/docs issue
+        // 44518): none names the repository the secrets would be meant for.
         .refine((name) => name !== "." && name !== "..", {
           error: (i) => `${show(i.input)} is reserved on GitHub; no repository has this name`,
         })
         .refine((name) => !/\.git$/i.test(name), {
           error: (i) =>
             `${show(i.input)} ends with ".git", which GitHub strips from repository names; give the name without it`,
+        })
+        .refine((name) => !/\.wiki$/i.test(name), {
+          error: (i) =>
+            `${show(i.input)} ends with ".wiki", which GitHub refuses in a repository name`,
         }),
     )
     .min(1, { error: "lists no repositories; name at least one" }),

@@ -10,7 +10,13 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { GithubConfig, parseGithub } from "../ci/config";
-import { ComputeClass, Priority, parseComputeClasses, parsePriority } from "../compute/config";
+import {
+  ComputeClass,
+  Priority,
+  parseComputeClasses,
+  parsePriority,
+  vchPoolMemoryProblem,
+} from "../compute/config";
 import { DEFAULT_DOCKER_HOST, HostConfig, parseHost } from "../host/config";
 import { BuildImageConfig, firstNonUtf8NameIn, parseBuildImage, realPathIn } from "../image/config";
 import { parseContact, parseExpiresAt, parseOwner, parseShared } from "../lifecycle/config";
@@ -91,7 +97,7 @@ export const PLAIN_FOREIGN_KEYS: Readonly<Record<string, string>> = {
 /**
  * Keys of other namespaces the program reads only as secrets (`getSecret`): a plain value would
  * sit readable in the stack file, so it is refused. The Harbor provider's schema marks its
- * password secret (harbor.json:470-472, `"secret": true`); the vSphere provider's does not
+ * password secret (harbor.json:80-88, `"secret": true`); the vSphere provider's does not
  * (vsphere.json:93-96), so nothing but this rule keeps a plain `vsphere:password` out of a
  * committed file.
  */
@@ -134,6 +140,11 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
   const computeClasses = parseComputeClasses(raw.computeClasses, problems);
   const computeClass = computeClasses?.[priority ?? "normal"];
   const host = parseHost(raw.host, owner, ctx, problems);
+  const poolProblem =
+    host?.kind === "vch" && computeClass !== undefined
+      ? vchPoolMemoryProblem(priority ?? "normal", computeClass)
+      : undefined;
+  if (poolProblem !== undefined) problems.push(poolProblem);
   const expiresAt = parseExpiresAt(
     raw.expiresAt,
     shared ?? false,

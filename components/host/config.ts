@@ -88,14 +88,25 @@ export function parseHost(
   ctx: ParseContext,
   problems: string[],
 ): HostConfig | undefined {
+  // The environment's DOCKER_HOST stands in for host.dockerHost, so it is held to the same rules.
+  const fromEnv = ctx.env.DOCKER_HOST;
+  const envProblem = fromEnv ? dockerHostProblem(fromEnv) : undefined;
   if (raw === undefined) {
-    return { kind: "local", dockerHost: ctx.env.DOCKER_HOST || DEFAULT_DOCKER_HOST };
+    if (envProblem) {
+      problems.push(`DOCKER_HOST: ${envProblem}`);
+      return undefined;
+    }
+    return { kind: "local", dockerHost: fromEnv || DEFAULT_DOCKER_HOST };
   }
   const parsed = check(problems, "host", hostSchema, raw);
   if (!parsed) {
     return undefined;
   }
   if (parsed.kind === "local") {
+    if (parsed.dockerHost === undefined && envProblem) {
+      problems.push(`DOCKER_HOST: ${envProblem}`);
+      return undefined;
+    }
     return {
       kind: "local",
       dockerHost: parsed.dockerHost ?? (ctx.env.DOCKER_HOST || DEFAULT_DOCKER_HOST),

@@ -107,6 +107,12 @@ export function registryServerProblem(server: string): string | undefined {
   if (!match) {
     return `${show(server)} is not a registry host; use <host>[:<port>] without a scheme`;
   }
+  // Docker takes a first path segment for a host only when it has a '.' or a ':port' or is
+  // localhost; else `harbor/team/build` means docker.io/harbor/team/build
+  // (distribution/reference normalize.go:159-179 at 0965666).
+  if (!match[1].includes(".") && match[2] === undefined && match[1] !== "localhost") {
+    return `${show(server)} has no '.' and no port, so Docker would read it as a Docker Hub namespace, not a registry host; use a full host name, <host>:<port> or localhost`;
+  }
   const bad = match[1].split(".").find((label) => !HOST_LABEL.test(label));
   if (bad !== undefined) {
     return bad === ""

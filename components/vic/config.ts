@@ -135,28 +135,43 @@ export function timeoutProblem(value: string): string | undefined {
 }
 
 /**
- * vic-machine reads `--target` as a URL (pkg/flags/url_flag.go:33-43 at vmware/vic 9489f63e:
- * url.Parse of https://<target>), and the datacenter is its path: in a name, `?` would start the
- * query and `#` the fragment (go/src/net/url/url.go:401 and :461 in Go 1.26), `%` starts an escape,
- * and `/` another path segment.
+ * vic-machine reads `--target` as a URL (pkg/flags/url_flag.go:32-42 at vmware/vic 9489f63e:
+ * url.Parse of https://<target>) whose path is the datacenter (lib/install/validate/
+ * validator.go:119-126), looked up with govmomi's finder, which takes `* ? [ ] \` as glob
+ * characters (path.Match; govmomi find/doc.go:17-22). So in a datacenter name `?` would start the query and `#` the
+ * fragment (go/src/net/url/url.go:401 and :461 in Go 1.26), `%` starts an escape, `/` is refused
+ * by vic-machine ("--target should only specify datacenter in the path", validator.go:178-182),
+ * and a glob character would match other datacenters.
  */
-const URL_SPECIAL = /[?#%/]/;
+const TARGET_SPECIAL = /[?#%/*[\]\\]/;
+const TARGET_MEANING: Record<string, string> = {
+  "?": "the start of a query",
+  "#": "the start of a fragment",
+  "%": "an escape",
+  "/": "another path segment",
+};
 
 /**
- * vic-machine splits a container network argument at ':' into the vSphere network and its alias
- * (cmd/vic-machine/common/cnetworks.go:160-166 at vmware/vic 9489f63e, splitVnetParam), so a
- * network named with ':' is read as another network; refused in every network name.
+ * vic-machine takes `--bridge-network`, `--public-network` and `--client-network` whole
+ * (cmd/vic-machine/create/create.go:477-480; only `--container-network` splits `name:alias`,
+ * common/cnetworks.go:160-185, and buildenv never passes one, so ':' is fine) and looks the name
+ * up with govmomi's finder (lib/install/validate/network.go:447-462, "ambiguous network" on
+ * more than one match): `/` separates a path and
+ * `* ? [ ] \` are glob characters that could match another network.
  */
-const networkName = nonEmpty.refine((name) => !name.includes(":"), {
+const NETWORK_SPECIAL = /[*?[\]\\]/;
+const networkName = nonEmpty.refine((name) => !NETWORK_SPECIAL.test(name), {
   error: (i) =>
-    `${show(i.input)} contains ':', which vic-machine reads as <network>:<alias>; rename the port group or use one without ':'`,
+    `${show(i.input)} contains ${show(NETWORK_SPECIAL.exec(String(i.input))![0])}, a wildcard to vSphere's inventory lookup, which could match another network; rename the port group or use one without * ? [ ] \\`,
 });
 
 export const vchHostSchema = strict({
   kind: z.literal("vch"),
-  datacenter: nonEmpty.refine((name) => !URL_SPECIAL.test(name), {
-    error: (i) =>
-      `${show(i.input)} contains ${show(URL_SPECIAL.exec(String(i.input))![0])}, which vic-machine's --target URL would read as ${{ "?": "the start of a query", "#": "the start of a fragment", "%": "an escape", "/": "another path segment" }[URL_SPECIAL.exec(String(i.input))![0]]}; use the datacenter's name without ? # % /`,
+  datacenter: nonEmpty.refine((name) => !TARGET_SPECIAL.test(name), {
+    error: (i) => {
+      const found = TARGET_SPECIAL.exec(String(i.input))![0];
+      return `${show(i.input)} contains ${show(found)}, which vic-machine's --target URL would read as ${TARGET_MEANING[found] ?? "a wildcard matching other datacenters"}; use the datacenter's name without ? # % / * [ ] \\`;
+    },
   }),
   cluster: nonEmpty,
   imageStore: datastorePath,

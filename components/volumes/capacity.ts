@@ -38,7 +38,9 @@ export function capacityPrecisionProblem(value: string | number): string | undef
     return undefined;
   }
   const bytes = Math.round(Number(match[1]) * UNIT_BYTES[unit]);
-  if (bytes > 0 && bytes < 1e6) {
+  // Zero included: "0.0000004MB" is no volume at all (VIC: "Invalid size: 0",
+  // tests/test-cases/Group1-Docker-Commands/1-19-Docker-Volume-Create.robot:158-160).
+  if (Number(match[1]) > 0 && bytes < 1e6) {
     return "is less than 1 MB; VIC sizes a volume in whole MB and would not make it as asked: use at least 1MB";
   }
   if (bytes % 1e6 !== 0) {

@@ -46,22 +46,37 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
     'buildenv:host.timeout: "2562048h" is beyond Go\'s duration range (at most 2562047h47m16.854775807s), so vic-machine refuses it; use e.g. 10m',
   ],
   "datacenter with '?'": [
-    'buildenv:host.datacenter: "dc?1" contains "?", which vic-machine\'s --target URL would read as the start of a query; use the datacenter\'s name without ? # % /',
+    'buildenv:host.datacenter: "dc?1" contains "?", which vic-machine\'s --target URL would read as the start of a query; use the datacenter\'s name without ? # % / * [ ] \\',
   ],
   "datacenter with '#'": [
-    'buildenv:host.datacenter: "dc#1" contains "#", which vic-machine\'s --target URL would read as the start of a fragment; use the datacenter\'s name without ? # % /',
+    'buildenv:host.datacenter: "dc#1" contains "#", which vic-machine\'s --target URL would read as the start of a fragment; use the datacenter\'s name without ? # % / * [ ] \\',
   ],
   "datacenter with '%'": [
-    'buildenv:host.datacenter: "dc%201" contains "%", which vic-machine\'s --target URL would read as an escape; use the datacenter\'s name without ? # % /',
+    'buildenv:host.datacenter: "dc%201" contains "%", which vic-machine\'s --target URL would read as an escape; use the datacenter\'s name without ? # % / * [ ] \\',
   ],
   "datacenter with '/'": [
-    'buildenv:host.datacenter: "dc/1" contains "/", which vic-machine\'s --target URL would read as another path segment; use the datacenter\'s name without ? # % /',
+    'buildenv:host.datacenter: "dc/1" contains "/", which vic-machine\'s --target URL would read as another path segment; use the datacenter\'s name without ? # % / * [ ] \\',
   ],
-  "network name with ':'": [
-    "buildenv:host.publicNetwork: \"vm:net\" contains ':', which vic-machine reads as <network>:<alias>; rename the port group or use one without ':'",
+  "network name with a wildcard": [
+    'buildenv:host.publicNetwork: "VM Net*" contains "*", a wildcard to vSphere\'s inventory lookup, which could match another network; rename the port group or use one without * ? [ ] \\',
+  ],
+  "datacenter with '*'": [
+    'buildenv:host.datacenter: "dc*" contains "*", which vic-machine\'s --target URL would read as a wildcard matching other datacenters; use the datacenter\'s name without ? # % / * [ ] \\',
+  ],
+  "CI repository ending in .wiki": [
+    'buildenv:github.repositories[0]: "app.wiki" ends with ".wiki", which GitHub refuses in a repository name',
+  ],
+  "capacity that rounds to nothing": [
+    'buildenv:volumes.source.capacity: "0.0000004MB" is less than 1 MB; VIC sizes a volume in whole MB and would not make it as asked: use at least 1MB',
+  ],
+  "registry host without a dot or port": [
+    "buildenv:registry.server: \"harbor\" has no '.' and no port, so Docker would read it as a Docker Hub namespace, not a registry host; use a full host name, <host>:<port> or localhost",
   ],
   "memory limit of 1 MB": [
-    "buildenv:computeClasses.low.memoryMB: 1 MB is below 512 MB, the least memory VIC gives a container VM (it raises a smaller limit to 512); use at least 512",
+    'buildenv:computeClasses.low.memoryMB: 1 MB is below 6 MB, the least memory limit Docker allows ("Minimum memory limit allowed is 6MB"); use at least 6',
+  ],
+  "VCH pool memory below the endpoint VM and one container VM": [
+    "buildenv:computeClasses.high.memoryMB: 2048 MB is the memory limit of the VCH's resource pool, which holds the VCH's endpoint VM (2048 MB) and its container VMs (at least 512 MB each); use at least 2560 on a VCH",
   ],
   "developer expiry far ahead": [
     'buildenv:expiresAt: "9999-12-31" is more than 30d ahead (now 2026-11-21T12:00:00Z); the reaper counts at most 30d from a developer stack\'s last update or expiry commit, so this date would not hold: set it with `npm run stack:extend -- <stack> --ttl 7d` (at most 30d)',

@@ -10,6 +10,9 @@ import * as path from "path";
 import { readRawConfig, parseConfig } from "../../../components/config/load";
 import { ParseContext } from "../../../components/config/schema";
 import { dockerHostProblem } from "../../../components/host/config";
+import { registryServerProblem } from "../../../components/registry/config";
+import { timeoutProblem, vchHostSchema } from "../../../components/vic/config";
+import { capacityPrecisionProblem } from "../../../components/volumes/capacity";
 import { firstNonUtf8NameIn, parseBuildImage, realPathIn } from "../../../components/image/config";
 import { CONTACT_PATTERN } from "../../../components/lifecycle/config";
 import { NOW } from "../../support/stack";
@@ -28,6 +31,50 @@ function context(overrides: Partial<ParseContext> = {}): ParseContext {
 }
 
 describe("config checks", () => {
+  it("accepts what the issue 20 rules must not refuse: real hosts, whole capacities, ':' in a network", () => {
+    for (const server of [
+      "localhost",
+      "localhost:5000",
+      "registry:5000",
+      "r-1.example.com",
+      "10.0.0.5:5000",
+    ]) {
+      assert.equal(registryServerProblem(server), undefined, server);
+    }
+    for (const capacity of ["1MB", "2GB", "1.5GB", "2GiB", "0.5GiB", 500]) {
+      assert.equal(capacityPrecisionProblem(capacity), undefined, String(capacity));
+    }
+    assert.equal(timeoutProblem("2562047h47m16.854775807s"), undefined);
+    const vch = vchHostSchema.safeParse({
+      kind: "vch",
+      datacenter: "DC 1",
+      cluster: "c",
+      imageStore: "ds/images",
+      volumeStores: [{ datastore: "ds", label: "default" }],
+      bridgeNetwork: "bridge:alice",
+      publicNetwork: "VM Network",
+      cname: "vch.example.com",
+    });
+    assert.equal(vch.success, true, JSON.stringify(vch.error?.issues));
+  });
+
+  it("holds DOCKER_HOST, which stands in for host.dockerHost, to the same rules (issue 20)", () => {
+    assert.throws(
+      () =>
+        parseConfig(
+          readRawConfig({ "buildenv:owner": "alice" }).raw,
+          context({ env: { DOCKER_HOST: "tcp://evil\u202eexample.com:2375" } }),
+        ),
+      (error: Error) => {
+        assert.equal(
+          error.message,
+          'invalid buildenv stack config:\n  - DOCKER_HOST: "tcp://evil\u202eexample.com:2375" contains U+202E; a Docker address has no control or bidirectional formatting characters',
+        );
+        return true;
+      },
+    );
+  });
+
   it("accepts unix, tcp and ssh Docker addresses, including an ssh user and port", () => {
     for (const address of [
       "unix:///var/run/docker.sock",
