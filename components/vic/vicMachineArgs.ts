@@ -160,3 +160,22 @@ export function renderArgs(args: string[]): string {
     })
     .join(" ");
 }
+
+/**
+ * argv (after the binary) of `vic-machine update firewall --allow` for the VCH's cluster: it
+ * enables the "vic-engine" ruleset on every host of the compute resource's cluster
+ * (lib/install/management/update.go:62-98). It takes no --name (update/firewall.go:49-80,
+ * common/compute.go:40-48 ComputeFlagsNoName); `user` is the administrator who runs it.
+ */
+export function vicFirewallAllowArgs(spec: VchSpec, user: string): string[] {
+  validateVchSpec(spec);
+  return [
+    "update",
+    "firewall",
+    flag("target", spec.target),
+    flag("user", user),
+    flag("thumbprint", spec.thumbprint),
+    flag("compute-resource", spec.computeResource),
+    "--allow",
+  ];
+}

@@ -110,3 +110,42 @@ export function parseDockerEndpoint(output: string): DockerEndpoint {
   }
   return { address, dockerHost: dockerHostFor(address) };
 }
+
+/**
+ * What vic-machine prints after a recovered panic, after its app name (filepath.Base of argv[0],
+ * cmd/vic-machine/main.go:48): main.go:161-173 logs it to stdout, the stack goes only to
+ * vic-machine.log (:171), and the status of app.Run is not used (:182), so the process exits 0.
+ * (vmware/vic v1.5.8.)
+ */
+export const PANIC_MESSAGE = "failed, please check log file vic-machine.log for details";
+
+/**
+ * urfave/cli's answer to a flag it does not know, also with exit 0: it prints this and the help,
+ * and returns the error that main.go:182 drops (vendor/gopkg.in/urfave/cli.v1/command.go:147-156).
+ */
+export const INCORRECT_USAGE = "Incorrect Usage:";
+
+/**
+ * The line each subcommand prints last when it succeeded; exit 0 without it is a failure.
+ * create/create.go:761, configure/configure.go:586, delete/delete.go:170 (v1.5.8).
+ */
+export const SUCCESS_MESSAGES = {
+  create: "Installer completed successfully",
+  configure: "Completed successfully",
+  delete: "Completed successfully",
+} as const;
+
+/**
+ * inspect of a VCH whose appliance VM is not running: lib/install/management/inspect.go:46-49
+ * ("VCH is not powered on, state %s"). A create that failed after making the VM leaves exactly
+ * that: cleanupAfterCreationFailed (lib/install/management/create.go:76-78, 209-234) removes an
+ * empty pool, the bridge network and an empty folder, not the VM, which is powered on last.
+ */
+export const NOT_POWERED_ON = "VCH is not powered on, state poweredOff";
+
+/**
+ * create's refusal while the hosts' firewall blocks the VCH's serial-over-LAN port 2377
+ * (lib/constants/constants.go:26) outbound: lib/install/validate/config.go:109-114, 203-211.
+ */
+export const FIREWALL_REFUSAL =
+  "Firewall must permit dst 2377/tcp outbound to the VCH management interface";

@@ -4,7 +4,13 @@
  */
 
 import { renderArgs, shellQuote, vicInspectArgs } from "./vicMachineArgs";
-import { logLine, logrusValue } from "./vicMachineOutput";
+import {
+  INCORRECT_USAGE,
+  PANIC_MESSAGE,
+  SUCCESS_MESSAGES,
+  logLine,
+  logrusValue,
+} from "./vicMachineOutput";
 import {
   DEFAULT_ADDRESS_WAIT,
   DEFAULT_VIC_MACHINE,
@@ -46,14 +52,53 @@ function resolveBinaryLines(spec: VchSpec): string[] {
   ];
 }
 
+/** How many of vic-machine.log's last lines a failed script prints. */
+export const LOG_TAIL_LINES = 60;
+
 /**
  * A private directory (mode 0700, files 0600 under `umask 077`) that is removed on every exit
- * path; vic-machine runs inside it so its vic-machine.log stays private too.
+ * path; vic-machine runs inside it so its vic-machine.log (a relative file in the working
+ * directory, cmd/vic-machine/main.go:42, 145) stays private too. On a failure the log's last
+ * lines go to stderr first, filtered: the log carries the target and the user, and a session
+ * error can print the SDK URL with user:password@ in it (common/target.go:115,
+ * lib/install/validate/validator.go:79, pkg/vsphere/session/errors.go:26). Every password value,
+ * the user name and any `://userinfo@` are replaced and PEM blocks dropped, by bash builtins
+ * only (no secret on a command line).
  */
-function privateDirLines(): string[] {
+function privateDirLines(spec: VchSpec): string[] {
   return [
     `${DIR_VAR}=$(mktemp -d)`,
-    `trap 'rm -rf -- "$${DIR_VAR}"' EXIT`,
+    `buildenv_user=${shellQuote(spec.user)}`,
+    `buildenv_log_tail() {`,
+    `  local line pem=0`,
+    `  while IFS= read -r line || [ -n "$line" ]; do`,
+    `    case $line in *'-----BEGIN '*) pem=1 ;; esac`,
+    `    if [ "$pem" -eq 1 ]; then`,
+    `      case $line in *'-----END '*) pem=0 ;; esac`,
+    `      continue`,
+    `    fi`,
+    `    if [ -n "\${${VIC_PASSWORD_ENV}:-}" ]; then line=\${line//"$${VIC_PASSWORD_ENV}"/'<password>'}; fi`,
+    `    if [ -n "\${buildenv_ops_password:-}" ]; then line=\${line//"$buildenv_ops_password"/'<password>'}; fi`,
+    `    local kept=""`,
+    `    while [[ $line =~ ://[^/@[:space:]]+@ ]]; do`,
+    `      kept+=\${line%%"\${BASH_REMATCH[0]}"*}'://<credentials>@'`,
+    `      line=\${line#*"\${BASH_REMATCH[0]}"}`,
+    `    done`,
+    `    line=$kept$line`,
+    `    line=\${line//"$buildenv_user"/'<user>'}`,
+    `    printf '%s\\n' "$line"`,
+    `  done < <(tail -n ${LOG_TAIL_LINES} -- "$1")`,
+    `}`,
+    `buildenv_exit() {`,
+    `  local status=$?`,
+    `  if [ "$status" -ne 0 ] && [ -s "$${DIR_VAR}/vic-machine.log" ]; then`,
+    `    echo 'buildenv: the last ${LOG_TAIL_LINES} lines of vic-machine.log, secrets filtered:' >&2`,
+    `    buildenv_log_tail "$${DIR_VAR}/vic-machine.log" >&2 || true`,
+    `  fi`,
+    `  rm -rf -- "$${DIR_VAR}"`,
+    `  exit "$status"`,
+    `}`,
+    `trap buildenv_exit EXIT`,
     `trap 'exit 129' HUP`,
     `trap 'exit 130' INT`,
     `trap 'exit 143' TERM`,
@@ -99,13 +144,31 @@ function functionLines(spec: VchSpec): string[] {
   const noAddress = logLine("error", "No client IP address assigned");
   const wait = spec.addressWait ?? DEFAULT_ADDRESS_WAIT;
   return [
+    // main.go:161-182: a recovered panic, and urfave/cli's usage error, both exit 0.
+    `buildenv_vic_verdict() {`,
+    `  local log=$1 status=$2`,
+    `  if grep -q -F -e ${shellQuote(`${PANIC_MESSAGE}"`)} "$log"; then`,
+    `    echo "buildenv: vic-machine panicked (it printed \\"... ${PANIC_MESSAGE}\\" and exited $status); taking that as a failure" >&2`,
+    `    if [ "$status" -eq 0 ]; then status=70; fi`,
+    `  elif [ "$status" -eq 0 ] && grep -q -F -e ${shellQuote(INCORRECT_USAGE)} "$log"; then`,
+    `    echo 'buildenv: vic-machine refused its command line (${INCORRECT_USAGE}) and exited 0; taking that as a failure' >&2`,
+    `    status=64`,
+    `  fi`,
+    `  return "$status"`,
+    `}`,
+    // Exit 0 is success only with the subcommand's own last line (create.go:761, ...).
+    `buildenv_vic_succeeded() {`,
+    `  if grep -q -F -e "$2" "$1"; then return 0; fi`,
+    `  echo "buildenv: vic-machine $3 exited 0 without its success line ($4); taking that as a failure" >&2`,
+    `  return 70`,
+    `}`,
     `buildenv_vic() {`,
     `  local log=$1; shift`,
     `  set +e`,
     `  "$buildenv_vic_machine" "$@" </dev/null 2>&1 | tee "$log" >&2`,
     `  local status=\${PIPESTATUS[0]}`,
     `  set -e`,
-    `  return "$status"`,
+    `  buildenv_vic_verdict "$log" "$status"`,
     `}`,
     ...(spec.opsUser !== undefined ? opsFunctionLines() : []),
     // inspect/delete/configure of a VCH that is not there (inspect.go:171-174, finder.go:135-139)
@@ -149,21 +212,29 @@ function opsFunctionLines(): string[] {
     `  printf '%s\\n' "$buildenv_ops_password" | SHELL=/bin/bash script -q -e -c "$1 1>&4 2>&3 4>&- 3>&-" /dev/null 3>&1 4>&1 2>/dev/null >/dev/null | tee "$log" >&2`,
     `  local status=\${PIPESTATUS[1]}`,
     `  set -e`,
-    `  return "$status"`,
+    `  buildenv_vic_verdict "$log" "$status"`,
     `}`,
   ];
 }
 
 /**
  * Runs vic-machine with these args, through the ops password prompt when the spec has an ops
- * user; sets `buildenv_status` to its exit status.
+ * user; sets `buildenv_status` to its exit status, non-zero also when vic-machine panicked or
+ * exited 0 without the success line of `what`.
  */
-export function runLine(spec: VchSpec, log: string, args: string[]): string {
+export function runLine(
+  spec: VchSpec,
+  log: string,
+  args: string[],
+  what: keyof typeof SUCCESS_MESSAGES,
+): string {
   const run =
     spec.opsUser !== undefined
       ? `buildenv_vic_ops "$${DIR_VAR}/${log}" ${shellQuote(`exec "$buildenv_vic_machine" ${renderArgs(args)}`)}`
       : `buildenv_vic "$${DIR_VAR}/${log}" ${renderArgs(args)}`;
-  return `buildenv_status=0; ${run} || buildenv_status=$?`;
+  const success = SUCCESS_MESSAGES[what];
+  const check = `buildenv_vic_succeeded "$${DIR_VAR}/${log}" ${shellQuote(logLine("info", success))} ${what} ${shellQuote(success)}`;
+  return `buildenv_status=0; ${run} || buildenv_status=$?; if [ "$buildenv_status" -eq 0 ]; then ${check} || buildenv_status=$?; fi`;
 }
 
 export function header(spec: VchSpec, what: string): string[] {
@@ -194,7 +265,7 @@ export function setupLines(spec: VchSpec, writeFiles: boolean): string[] {
         ]
       : []),
     ...resolveBinaryLines(spec),
-    ...privateDirLines(),
+    ...privateDirLines(spec),
     ...secretLines(spec, writeFiles),
     `export ${DIR_VAR} buildenv_vic_machine`,
     `cd "$${DIR_VAR}"`,

@@ -94,6 +94,8 @@ exec 4>&1
     esac
   done
 } >> "$FAKE_VIC_RECORD"
+# vic-machine appends its debug log to vic-machine.log in its working directory (main.go:42, 145).
+if [ -n "\${FAKE_VIC_LOG:-}" ]; then cat "$FAKE_VIC_LOG" >> vic-machine.log; fi
 case $1 in
   inspect)
     if [ "\${FAKE_VIC_BROKEN:-}" = 1 ]; then
@@ -105,6 +107,7 @@ case $1 in
     fi
     if [ ! -e "$FAKE_VIC_STATE" ]; then out vic-inspect-not-found.txt; exit 1; fi
     n=$(cat "$FAKE_VIC_STATE"); n=\${n:-0}
+    if [ "$n" = off ]; then out vic-inspect-powered-off.txt; exit 1; fi
     if [ "$n" -gt 0 ]; then echo $((n - 1)) > "$FAKE_VIC_STATE"; out vic-inspect-no-client-ip.txt; exit 1; fi
     out \${FAKE_VIC_INSPECT:-vic-inspect-running.txt}
     ;;
@@ -112,12 +115,18 @@ case $1 in
     case \${FAKE_VIC_CREATE:-ok} in
       fail) echo 'time="2018-10-15T09:02:11-07:00" level=error msg="Failed to create VCH: datastore full" '; exit 1 ;;
       term) kill -TERM "$PPID" ;;
+      panic) out vic-create-panic.txt; exit 0 ;;
+      firewall) out vic-create-firewall.txt; exit 1 ;;
+      silent) exit 0 ;;
     esac
     echo "\${FAKE_VIC_NO_IP:-0}" > "$FAKE_VIC_STATE"
     out vic-create-success.txt
     ;;
   configure)
     case \${FAKE_VIC_CONFIGURE:-ok} in
+      panic) out vic-create-panic.txt; exit 0 ;;
+      # cli.v1/command.go:147-156 with Go's flag.go:1115 text; exit 0 (main.go:182)
+      usage) echo 'Incorrect Usage: flag provided but not defined: -volume-stor'; exit 0 ;;
       upgrade) out vic-configure-upgrade-needed.txt; exit 1 ;;
       store) out vic-configure-volume-store-changed.txt; exit 1 ;;
     esac
@@ -128,6 +137,8 @@ case $1 in
     case \${FAKE_VIC_DELETE:-ok} in
       running) out vic-delete-powered-on.txt; exit 1 ;;
       version) out vic-delete-version-mismatch.txt; exit 1 ;;
+      panic) out vic-delete-panic.txt; exit 0 ;;
+      kept) out vic-delete-success.txt; exit 0 ;;
     esac
     rm -f -- "$FAKE_VIC_STATE"
     out vic-delete-success.txt
@@ -197,7 +208,7 @@ export interface FakeVicMachine {
   readonly root: string;
   readonly tmpDir: string;
   readonly binDir: string;
-  /** The VCH exists while this file exists; it holds how many inspects still find no address. */
+  /** The VCH exists while this file exists; it holds how many inspects still find no address, or `off` (half-made: vic-inspect-powered-off.txt). */
   readonly state: string;
   readonly record: string;
   run(script: string, extraEnv?: Record<string, string>, omit?: string[]): Run;

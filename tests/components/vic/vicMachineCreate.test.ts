@@ -179,7 +179,7 @@ describe("vicMachine create script (run by bash against a fake vic-machine)", ()
     assert.strictEqual(result.stdout, "");
     assert.ok(
       result.stderr.endsWith(
-        "buildenv: vic-machine inspect failed (exit 1) for a reason other than a missing VCH; not creating\n",
+        "buildenv: vic-machine inspect of VCH buildenv-dev failed (exit 1) for a reason other than a missing or half-made VCH; not creating it (see vic-machine's output above)\n",
       ),
     );
     assert.deepStrictEqual(fs.readdirSync(vic.tmpDir), []);

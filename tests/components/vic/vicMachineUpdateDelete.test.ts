@@ -7,6 +7,7 @@ import {
   updateScript,
   vicConfigureArgs,
   vicDeleteArgs,
+  vicInspectArgs,
 } from "../../../components/vic/vicMachine";
 import {
   OPS_PASSWORD,
@@ -110,7 +111,14 @@ describe("vicMachine update and delete scripts (run by bash against a fake vic-m
     assert.strictEqual(result.status, 0, result.stderr);
     assert.deepStrictEqual(
       result.calls.map((call) => [call.command, call.args, call.password, call.secretEnv]),
-      [["delete", vicDeleteArgs(spec, { force: false }), "ok", "BUILDENV_TLS_DIR"]],
+      [
+        ["delete", vicDeleteArgs(spec, { force: false }), "ok", "BUILDENV_TLS_DIR"],
+        // ...and inspect confirms it is gone before the delete counts as done.
+        ["inspect", vicInspectArgs(spec), "ok", "BUILDENV_TLS_DIR"],
+      ],
+    );
+    assert.ok(
+      result.stderr.endsWith("buildenv: VCH buildenv-dev is gone (inspect no longer finds it)\n"),
     );
     assert.strictEqual(result.calls[0].files.length, 0);
     assert.strictEqual(fs.existsSync(vic.state), false);
