@@ -34,13 +34,10 @@ const MAX_LINES = 450;
  */
 const STILL_LONG = [
   "components/image/manifest.ts",
-  "components/vic/vicMachine.ts",
   "policy/policies.ts",
   "tests/cli/envCli.test.ts",
   "tests/components/image/manifest.test.ts",
   "tests/components/image/manifestCache.test.ts",
-  "tests/components/vic/vch.test.ts",
-  "tests/components/vic/vicMachine.test.ts",
   "tests/policy/policies.test.ts",
   "tests/support/sdkStandIn.ts",
 ];
