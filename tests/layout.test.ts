@@ -37,7 +37,6 @@ const STILL_LONG = [
   "cli/lifecycle/stackFile.ts",
   "components/image/manifest.ts",
   "components/vic/vicMachine.ts",
-  "policy/policies.ts",
   "tests/cli/envCli.test.ts",
   "tests/cli/reaper.test.ts",
   "tests/cli/stackTools.test.ts",
@@ -47,9 +46,7 @@ const STILL_LONG = [
   "tests/components/registry/harbor.test.ts",
   "tests/components/vic/vch.test.ts",
   "tests/components/vic/vicMachine.test.ts",
-  "tests/policy/policies.test.ts",
   "tests/support/malformedConfigs.ts",
-  "tests/support/sdkStandIn.ts",
   "tests/workflows.test.ts",
 ];
 
