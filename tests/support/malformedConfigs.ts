@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { FUTURE, HARBOR_ACCOUNT, REPO_ROOT, vchStackConfig } from "./stack";
+import { FUTURE, HARBOR_ACCOUNT, REPO_ROOT, SHARED_FARM, vchStackConfig } from "./stack";
 
 /**
  * Files the symlink and file-name checks need, made here because git cannot carry them portably
@@ -55,6 +55,7 @@ const sharedHarbor = (patch: Record<string, unknown> = {}) =>
   without(
     vch({
       "buildenv:shared": "true",
+      "buildenv:farm": SHARED_FARM,
       "buildenv:registry": { ...harbor, ...patch },
       ...HARBOR_ACCOUNT,
     }),
@@ -557,7 +558,7 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
     "buildenv:registry.ca: is not one PEM certificate (found 2 BEGIN CERTIFICATE blocks); give the CA certificate that signed the registry's certificate",
   ],
   "misspelt key": [
-    "buildenv:prority: unknown key; allowed: buildenv:owner, buildenv:priority, buildenv:computeClasses, buildenv:expiresAt, buildenv:shared, buildenv:host, buildenv:volumes, buildenv:buildImage, buildenv:registry, buildenv:registryPassword, buildenv:github, buildenv:contact, buildenv:opsPassword",
+    "buildenv:prority: unknown key; allowed: buildenv:owner, buildenv:priority, buildenv:computeClasses, buildenv:expiresAt, buildenv:shared, buildenv:host, buildenv:volumes, buildenv:buildImage, buildenv:registry, buildenv:registryPassword, buildenv:github, buildenv:contact, buildenv:opsPassword, buildenv:farm",
   ],
   "contact not a GitHub handle": [
     "buildenv:contact: \"@alice\" is not valid; use the owner's GitHub handle without '@': 1-39 letters, digits and single '-', not starting or ending with '-'",

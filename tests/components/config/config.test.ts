@@ -12,6 +12,7 @@ import {
   runStack,
   stubVsphere,
   vchStackConfig,
+  SHARED_FARM,
 } from "../../support/stack";
 import * as fs from "fs";
 import * as path from "path";
@@ -195,7 +196,7 @@ describe("stack config", () => {
 
     it("lets a shared VCH stack run without an expiry", () => {
       const config = parseConfig(
-        { ...rawOf(vchStackConfig()), expiresAt: undefined, shared: "true" },
+        { ...rawOf(vchStackConfig()), expiresAt: undefined, shared: "true", farm: SHARED_FARM },
         context(vchContext()),
       );
       assert.strictEqual(config.shared, true);

@@ -29,6 +29,7 @@ import {
   stubVsphere,
   vchStackConfig,
   FIXTURES_DIR,
+  SHARED_FARM,
 } from "../../support/stack";
 
 const TAG = computeImageTag(REPO_ROOT, ["images/build"]).tag;
@@ -53,6 +54,7 @@ function sharedHarbor(registry: Record<string, unknown> = {}): Record<string, un
   const config = vchStackConfig({
     "buildenv:owner": "platform",
     "buildenv:shared": "true",
+    "buildenv:farm": SHARED_FARM,
     "buildenv:registry": {
       kind: "harbor",
       server: "harbor.example.com",

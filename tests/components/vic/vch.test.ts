@@ -7,6 +7,7 @@ import { Priority } from "../../../components/compute/config";
 import { loadConfig } from "../../../components/config/load";
 import { ContainerHost } from "../../../components/host/containerHost";
 import { vicCapacityMiB } from "../../../components/volumes/buildVolume";
+import { stackInventory } from "../../../program";
 import {
   VIC_PASSWORD_ENV,
   VchSpec,
@@ -44,6 +45,7 @@ import {
   vchStackConfig,
   FIXTURES_DIR,
 } from "../../support/stack";
+import { TOKENS } from "../../support/vsphereInventory";
 
 const COMMAND = "command:local:Command";
 
@@ -56,13 +58,42 @@ function vchCommand() {
 const POOL = "vsphere:index/resourcePool:ResourcePool";
 
 /** What the realistic stack in tests/stack.ts must give vic-machine, written out by hand. */
+/** What vchStackConfig's host names, looked up in vSphere (tests/support/vsphereInventory.ts). */
+const EXPECTED_LOOKUPS = [
+  { token: TOKENS.datacenter, inputs: { name: "dc1" } },
+  { token: TOKENS.cluster, inputs: { datacenterId: "datacenter-3", name: "build-cluster" } },
+  { token: TOKENS.datastore, inputs: { datacenterId: "datacenter-3", name: "vsanDatastore" } },
+  { token: TOKENS.datastore, inputs: { datacenterId: "datacenter-3", name: "nfs-archive" } },
+  { token: TOKENS.network, inputs: { datacenterId: "datacenter-3", name: "buildenv-bridge" } },
+  { token: TOKENS.network, inputs: { datacenterId: "datacenter-3", name: "VM Network" } },
+  { token: TOKENS.network, inputs: { datacenterId: "datacenter-3", name: "buildenv-clients" } },
+  {
+    token: TOKENS.pool,
+    inputs: { datacenterId: "datacenter-3", name: "build-cluster/Resources/buildenv" },
+  },
+];
+
+/** The VCH's second trigger: the ids found, so an object made anew under the same name replaces it. */
+const EXPECTED_IDS = JSON.stringify({
+  datacenter: "datacenter-3",
+  cluster: "domain-c7",
+  datastores: { vsanDatastore: "datastore-11", "nfs-archive": "datastore-12" },
+  networks: {
+    "buildenv-bridge": "dvportgroup-21",
+    "VM Network": "network-20",
+    "buildenv-clients": "dvportgroup-22",
+  },
+  farmPool: "resgroup-31",
+});
+
 const EXPECTED_SPEC: VchSpec = {
   vicMachine: "vic-machine-linux",
   target: "vcenter.example.com/dc1",
   user: "buildenv@vsphere.local",
   thumbprint: VCENTER_THUMBPRINT,
   name: "buildenv-alice",
-  computeResource: "build-cluster",
+  // The farm pool (default name buildenv): VIC validator_test.go:300-301 accepts this form.
+  computeResource: "build-cluster/Resources/buildenv",
   imageStore: "vsanDatastore/buildenv-images",
   volumeStores: [
     { datastore: "vsanDatastore", path: "buildenv/vch/buildenv-alice", label: "default" },
@@ -87,7 +118,7 @@ const EXPECTED_CREATE_ARGS = [
   "--user=buildenv@vsphere.local",
   `--thumbprint=${VCENTER_THUMBPRINT}`,
   "--name=buildenv-alice",
-  "--compute-resource=build-cluster",
+  "--compute-resource=build-cluster/Resources/buildenv",
   "--timeout=10m",
   "--image-store=vsanDatastore/buildenv-images",
   "--bridge-network=buildenv-bridge",
@@ -113,7 +144,7 @@ const EXPECTED_DELETE_ARGS = [
   "--user=buildenv@vsphere.local",
   `--thumbprint=${VCENTER_THUMBPRINT}`,
   "--name=buildenv-alice",
-  "--compute-resource=build-cluster",
+  "--compute-resource=build-cluster/Resources/buildenv",
   "--timeout=10m",
 ];
 
@@ -147,8 +178,11 @@ describe("Virtual Container Host stacks", () => {
         "tls:index/privateKey:PrivateKey::buildenv-dev-server-key",
         "tls:index/selfSignedCert:SelfSignedCert::buildenv-dev-ca",
       ]);
-      // No pool of buildenv's, so no cluster lookup either: VIC makes the VCH's pool itself.
-      assert.deepStrictEqual(mocks.calls, []);
+      // The inventory the stack names, looked up before anything is registered; the farm pool
+      // is found, not declared (this is a developer stack).
+      // They run together, so in the order vSphere answers: compared as a set.
+      const byText = (calls: unknown[]) => calls.map((c) => JSON.stringify(c)).sort();
+      assert.deepStrictEqual(byText(mocks.calls), byText(EXPECTED_LOOKUPS));
     });
   }
 
@@ -183,11 +217,12 @@ describe("Virtual Container Host stacks", () => {
       ],
     };
     for (const priority of ["low", "normal", "high"] as const) {
-      it(`is VIC's own, in the cluster, sized by priority ${priority}`, async () => {
+      it(`is VIC's own, in the farm pool, sized by priority ${priority}`, async () => {
         await runStack(vchStackConfig({ "buildenv:priority": priority }));
+        // A developer stack only finds the farm pool; the shared stack declares it.
         assert.deepStrictEqual(mocks.ofType(POOL), []);
         const create = vchCommand().inputs.create as string;
-        assert.ok(create.includes("'--compute-resource=build-cluster'"));
+        assert.ok(create.includes("'--compute-resource=build-cluster/Resources/buildenv'"));
         for (const arg of expected[priority]) {
           assert.ok(create.includes(`'${arg}'`), arg);
         }
@@ -281,7 +316,7 @@ describe("Virtual Container Host stacks", () => {
       const before = vchCommand().inputs;
       // Only what configure cannot change is a trigger: the certificate PEMs (renewed yearly)
       // and the limits are not, so renewing or resizing runs the update (configure).
-      assert.deepStrictEqual(before.triggers, [replacementKey(EXPECTED_SPEC)]);
+      assert.deepStrictEqual(before.triggers, [replacementKey(EXPECTED_SPEC), EXPECTED_IDS]);
 
       mocks.reset();
       stubVsphere();
@@ -307,8 +342,8 @@ describe("Virtual Container Host stacks", () => {
       await runStack(vchStackConfig());
       const before = vchCommand().inputs.triggers;
       for (const change of [
-        { bridgeNetwork: "buildenv-bridge-2" },
-        { imageStore: "ssd/images" },
+        { bridgeNetwork: "buildenv-bridge-ci" },
+        { imageStore: "nfs-archive/images" },
         { clientNetworkIp: "10.20.0.15/24" },
       ]) {
         mocks.reset();
@@ -666,6 +701,10 @@ describe("Virtual Container Host stacks", () => {
         owner: "alice",
         computeClass: config.computeClass,
         registryCa: REGISTRY_CA,
+        vsphere: {
+          inventory: (await stackInventory(config))!,
+          ...(config.farm ? { farm: config.farm } : {}),
+        },
       });
       await settle();
       const lifecycle = vchCommand();
