@@ -35,7 +35,7 @@ export interface BuildenvConfig {
   expiresAt?: string;
   shared: boolean;
   host: HostConfig;
-  /** The build farm's pool (`buildenv:farm`); defined exactly when the host is a VCH. */
+  /** The build farm's pool (`buildenv:farm`); for a VCH host only, and not on a shared stack without the key. */
   farm?: FarmConfig;
   /**
    * The Docker engine that builds the image: the local one (`DOCKER_HOST`, else the standard

@@ -43,7 +43,8 @@ const farmSchema = strict({
 
 /**
  * `buildenv:farm`, for a `kind: vch` stack. The shared stack owns the pool and must give it a
- * budget (cpuLimitMHz and/or memoryLimitMB); a developer stack may only name the pool.
+ * budget (cpuLimitMHz and/or memoryLimitMB); without the key it declares no pool. A developer
+ * stack may only name the pool (default `buildenv`) or, while migrating, keep its VCH out of it.
  */
 export function parseFarm(
   raw: unknown,
@@ -57,6 +58,11 @@ export function parseFarm(
         "buildenv:farm: is set, but buildenv:host.kind is local; the farm pool is a vSphere resource pool for VCHs (kind: vch)",
       );
     }
+    return undefined;
+  }
+  if (shared && raw === undefined) {
+    // A shared stack from before the farm pool: its VCH stays directly under the cluster until
+    // buildenv:farm is added (the policy pack refuses it; README, "The build farm's pool").
     return undefined;
   }
   const parsed = check(problems, "farm", farmSchema, raw ?? {});

@@ -163,13 +163,16 @@ export async function lookUpInventory(
       : Promise.resolve(undefined),
   ]);
   if (problems.length > 0) {
-    // The farm pool line says who makes it, since a developer cannot.
+    // The farm pool line says who makes it, since a developer cannot; under a missing cluster
+    // the pool is missing too, and only the cluster is worth a line.
     throw new InventoryError(
-      problems.map((line) =>
-        line.startsWith("buildenv:farm.pool:")
-          ? `${line} (the shared stack, buildenv:shared: true, creates it: run its pulumi up first)`
-          : line,
-      ),
+      problems
+        .filter((line) => !(cluster === undefined && line.startsWith("buildenv:farm.pool:")))
+        .map((line) =>
+          line.startsWith("buildenv:farm.pool:")
+            ? `${line} (the shared stack, buildenv:shared: true, creates it: run its pulumi up first)`
+            : line,
+        ),
     );
   }
   return {
