@@ -19,7 +19,12 @@ import {
   volumeCapacityQuotaPolicy,
   volumeOwnershipLabelsPolicy,
 } from "./docker";
-import { vchTlsPolicy, vchVolumeStoreFolderPolicy } from "./vch";
+import {
+  farmPoolLimitPolicy,
+  vchInFarmPoolPolicy,
+  vchTlsPolicy,
+  vchVolumeStoreFolderPolicy,
+} from "./vch";
 import { githubOrganizationSecretPolicy, githubSecretValuePolicy } from "./github";
 import {
   harborPrivateProjectPolicy,
@@ -55,6 +60,8 @@ export function makePolicies(now: () => Date = () => new Date()): policy.Policie
     harborPrivateProjectPolicy,
     harborRetentionPolicy,
     harborRetentionImmutablePolicy,
+    vchInFarmPoolPolicy,
+    farmPoolLimitPolicy,
   ];
 }
 

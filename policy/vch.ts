@@ -144,3 +144,58 @@ export const vchVolumeStoreFolderPolicy: policy.ResourceValidationPolicy = {
     }
   }),
 };
+
+export const RESOURCE_POOL_TYPE = "vsphere:index/resourcePool:ResourcePool";
+
+/**
+ * (12) Every VCH is created inside the build farm's pool: its create script's
+ * `--compute-resource` is a pool path `<cluster>/Resources/<pool>` (the form VIC's own tests
+ * accept: lib/install/validate/validator_test.go:300-301), not the cluster itself, whose root
+ * pool would put the VCH beside the farm instead of under its budget.
+ */
+export const vchInFarmPoolPolicy: policy.ResourceValidationPolicy = {
+  name: "buildenv-vch-in-farm-pool",
+  description: "Every VCH's create passes --compute-resource=<cluster>/Resources/<farm pool>.",
+  enforcementLevel: "mandatory",
+  validateResource: validateTypes([COMMAND_TYPE], (props, args, reportViolation) => {
+    const create = props.create;
+    if (typeof create !== "string" || !VIC_MACHINE.test(create)) {
+      args.notApplicable("Policy only applies to commands whose create runs vic-machine");
+    }
+    const values = flagValues(create as string, "compute-resource");
+    if (values.length === 0) {
+      reportViolation(
+        "VCH create script passes no --compute-resource; give the farm pool, <cluster>/Resources/<pool> (buildenv:farm).",
+      );
+    }
+    for (const value of values) {
+      if (!/^[^/]+\/Resources\/[^/]+$/.test(value)) {
+        reportViolation(
+          `VCH create script passes --compute-resource=${value}, outside the build farm's pool; use <cluster>/Resources/<pool> (buildenv:farm).`,
+        );
+      }
+    }
+  }),
+};
+
+/**
+ * (13) The build farm's pool has a budget: a CPU or a memory limit. vSphere's -1 (the provider's
+ * default, vsphere.json ResourcePool cpuLimit/memoryLimit) is unlimited, so a pool without one
+ * caps nothing.
+ */
+export const farmPoolLimitPolicy: policy.ResourceValidationPolicy = {
+  name: "buildenv-farm-pool-limit",
+  description: "Every vSphere resource pool sets a CPU or memory limit (not -1, unlimited).",
+  enforcementLevel: "mandatory",
+  validateResource: validateTypes([RESOURCE_POOL_TYPE], (props, _args, reportViolation) => {
+    const limited = (["cpuLimit", "memoryLimit"] as const).filter((key) => {
+      const value = props[key];
+      return typeof value === "number" && value >= 0;
+    });
+    if (limited.length === 0) {
+      reportViolation(
+        `Resource pool ${JSON.stringify(props.name)} has no CPU or memory limit; set buildenv:farm.cpuLimitMHz or memoryLimitMB.`,
+      );
+    }
+  }),
+};

@@ -10,7 +10,7 @@ import {
 } from "../support/policyChecks";
 
 describe("policy pack", () => {
-  it("ships eleven uniquely named mandatory policies, in the same order with any clock", () => {
+  it("ships fourteen uniquely named mandatory policies, in the same order with any clock", () => {
     const names = buildenv.policies.map((p) => p.name);
     assert.deepStrictEqual(names, [
       "buildenv-volume-ownership-labels",
@@ -25,6 +25,8 @@ describe("policy pack", () => {
       "buildenv-harbor-project-private",
       "buildenv-harbor-project-retention",
       "buildenv-harbor-retention-immutable",
+      "buildenv-vch-in-farm-pool",
+      "buildenv-farm-pool-limit",
     ]);
     assert.deepStrictEqual(
       buildenv.policies.map((p) => p.enforcementLevel),

@@ -112,3 +112,66 @@ describe("flagsInScript", () => {
     );
   });
 });
+
+describe("VCH in the farm pool policy", () => {
+  const p = buildenv.vchInFarmPoolPolicy;
+  const withCompute = (value: string) =>
+    VCH_CREATE.replace("'build-cluster/Resources/buildenv'", `'${value}'`);
+
+  it("accepts a create into <cluster>/Resources/<pool>", () => {
+    assert.deepStrictEqual(
+      checkResource(p, buildenv.COMMAND_TYPE, { create: VCH_CREATE, delete: VCH_DELETE }),
+      [],
+    );
+  });
+
+  it("refuses a VCH made directly in the cluster, or in a pool path VIC refuses", () => {
+    for (const value of ["build-cluster", "build-cluster/buildenv"]) {
+      assert.deepStrictEqual(
+        checkResource(p, buildenv.COMMAND_TYPE, { create: withCompute(value) }),
+        [
+          `VCH create script passes --compute-resource=${value}, outside the build farm's pool; use <cluster>/Resources/<pool> (buildenv:farm).`,
+        ],
+      );
+    }
+  });
+
+  it("refuses a create that names no compute resource", () => {
+    const create = VCH_CREATE.replace(
+      "  --compute-resource 'build-cluster/Resources/buildenv' \\\n",
+      "",
+    );
+    assert.deepStrictEqual(checkResource(p, buildenv.COMMAND_TYPE, { create }), [
+      "VCH create script passes no --compute-resource; give the farm pool, <cluster>/Resources/<pool> (buildenv:farm).",
+    ]);
+  });
+
+  it("does not apply to commands that do not run vic-machine", () => {
+    assert.deepStrictEqual(checkResource(p, buildenv.COMMAND_TYPE, { create: "echo hi" }), {
+      notApplicable: "Policy only applies to commands whose create runs vic-machine",
+    });
+  });
+});
+
+describe("farm pool limit policy", () => {
+  const p = buildenv.farmPoolLimitPolicy;
+  const pool = (limits: Record<string, unknown>) => ({
+    name: "buildenv",
+    parentResourcePoolId: "resgroup-8",
+    ...limits,
+  });
+
+  it("accepts a CPU or a memory limit", () => {
+    for (const limits of [{ cpuLimit: 200000 }, { memoryLimit: 1048576, cpuLimit: -1 }]) {
+      assert.deepStrictEqual(checkResource(p, buildenv.RESOURCE_POOL_TYPE, pool(limits)), []);
+    }
+  });
+
+  it("refuses a pool unlimited in both (absent or -1)", () => {
+    for (const limits of [{}, { cpuLimit: -1, memoryLimit: -1 }]) {
+      assert.deepStrictEqual(checkResource(p, buildenv.RESOURCE_POOL_TYPE, pool(limits)), [
+        'Resource pool "buildenv" has no CPU or memory limit; set buildenv:farm.cpuLimitMHz or memoryLimitMB.',
+      ]);
+    }
+  });
+});

@@ -151,6 +151,7 @@ export function withoutLabel(labels: Labels, name: string): Labels {
 export const VCH_CREATE = [
   "set -eu",
   'vic-machine-linux create --target "$VIC_TARGET" --name buildenv-alice \\',
+  "  --compute-resource 'build-cluster/Resources/buildenv' \\",
   "  --tls-cname vch.example.org --volume-store 'vsanDatastore/buildenv/vch/buildenv-alice:default'",
 ].join("\n");
 export const VCH_DELETE =
