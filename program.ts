@@ -10,6 +10,8 @@ import { ContainerHost } from "./components/host/containerHost";
 import { BuildImage } from "./components/image/buildImage";
 import { ResolvedBuildImage, buildImageTag, resolveBuildImage } from "./components/image/resolve";
 import { declareRegistryAccess } from "./components/registry/access";
+import { FarmPool } from "./components/vic/farmPool";
+import { VsphereInventory, lookUpInventory } from "./components/vic/inventory";
 import { BuildVolume } from "./components/volumes/buildVolume";
 
 /** Where volumes are mounted in build containers: `/workspace/<volume>`. */
@@ -49,6 +51,25 @@ export interface ProgramOptions {
    * first). Default: the tag computed here, and not in the registry (so built and pushed).
    */
   image?: ResolvedBuildImage;
+  /**
+   * For a VCH stack, what its host names in vSphere (stackInventory, which index.ts awaits
+   * first); required then. Ignored for the local engine.
+   */
+  inventory?: VsphereInventory;
+}
+
+/**
+ * Looks up what a VCH stack names in vSphere, before anything is registered; undefined for the
+ * local engine. A developer stack also finds the farm pool (the shared stack declares it).
+ */
+export async function stackInventory(
+  config: BuildenvConfig,
+): Promise<VsphereInventory | undefined> {
+  if (config.host.kind !== "vch") {
+    return undefined;
+  }
+  const findsPool = !config.shared && (config.farm?.placeVch ?? false);
+  return lookUpInventory(config.host, config.farm, findsPool);
 }
 
 /**
@@ -90,7 +111,7 @@ export function shellWord(text: string): string {
 }
 
 /**
- * What index.ts runs: asks the registry whether it holds the build image's content tag
+ * What index.ts runs: looks up the vSphere inventory a VCH stack names (stackInventory), asks the registry whether it holds the build image's content tag
  * (resolveBuildImage; a stack whose tag is there builds nothing), then declares the stack.
  *
  * @param lookup default a HEAD request to the registry (findImageDigest).
@@ -101,8 +122,10 @@ export async function resolveAndBuildEnvironment(
 ): Promise<BuildEnvironmentOutputs> {
   const { lookup, ...rest } = options;
   const root = options.root ?? process.cwd();
+  // vSphere first: a misspelt datastore fails in a second, before the registry is asked.
+  const inventory = await stackInventory(config);
   const image = await resolveBuildImage(config.buildImage, config.registry, root, lookup);
-  return buildEnvironment(config, { ...rest, image });
+  return buildEnvironment(config, { ...rest, image, ...(inventory ? { inventory } : {}) });
 }
 
 /** Declares every resource of the stack. Throws before registering anything if the image inputs cannot be read. */
@@ -130,6 +153,17 @@ export function buildEnvironment(
       })
     : undefined;
 
+  // The shared stack owns the build farm's pool; every other VCH stack found it by lookup.
+  const farmPool =
+    config.host.kind === "vch" && config.shared && config.farm && options.inventory
+      ? new FarmPool(`${prefix}-farm`, {
+          farm: config.farm,
+          parentResourcePoolId: options.inventory.clusterRootPoolId,
+        })
+      : undefined;
+  const placed = config.farm?.placeVch ?? false;
+  const farmPoolId = placed ? (farmPool?.poolId ?? options.inventory?.farmPoolId) : undefined;
+
   const host = new ContainerHost(prefix, {
     host: config.host,
     stack: config.stack,
@@ -142,6 +176,15 @@ export function buildEnvironment(
       ? { registryCa: config.registry.ca }
       : {}),
     ...(ci ? { extraClients: ["ci"] } : {}),
+    ...(options.inventory
+      ? {
+          vsphere: {
+            inventory: options.inventory,
+            ...(config.farm ? { farm: config.farm } : {}),
+            ...(farmPoolId !== undefined ? { farmPoolId } : {}),
+          },
+        }
+      : {}),
   });
 
   const volumes: Record<string, pulumi.Output<string>> = {};

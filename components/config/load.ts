@@ -22,6 +22,7 @@ import { BuildImageConfig, firstNonUtf8NameIn, parseBuildImage, realPathIn } fro
 import { parseContact, parseExpiresAt, parseOwner, parseShared } from "../lifecycle/config";
 import { RegistryConfig, parseRegistry } from "../registry/config";
 import { ciRobotNameProblems } from "../registry/harbor";
+import { FarmConfig, parseFarm } from "../vic/farm";
 import { vicMachineProblems } from "../vic/vchSpec";
 import { VolumeConfig, parseVolumes } from "../volumes/config";
 import { ConfigError, ParseContext, show } from "./schema";
@@ -40,6 +41,8 @@ export interface BuildenvConfig {
   expiresAt?: string;
   shared: boolean;
   host: HostConfig;
+  /** The build farm's pool (`buildenv:farm`); for a VCH host only, and not on a shared stack without the key. */
+  farm?: FarmConfig;
   /**
    * The Docker engine that builds the image: the local one (`DOCKER_HOST`, else the standard
    * socket) for every host kind, since a VCH can neither build nor push.
@@ -69,6 +72,7 @@ export const CONFIG_KEYS = [
   "github",
   "contact",
   "opsPassword",
+  "farm",
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -123,6 +127,7 @@ const STRUCTURED_KEYS: ReadonlySet<ConfigKey> = new Set([
   "buildImage",
   "registry",
   "github",
+  "farm",
 ]);
 
 /**
@@ -158,6 +163,7 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
     host?.kind,
     problems,
   );
+  const farm = parseFarm(raw.farm, host?.kind, shared ?? false, problems);
   const buildImage = parseBuildImage(raw.buildImage, ctx, problems);
   const registry = parseRegistry(raw.registry, ctx, problems, shared ?? false);
   const github = parseGithub(raw.github, problems);
@@ -173,7 +179,7 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
     );
   }
   if (host?.kind === "vch" && computeClass) {
-    problems.push(...vicMachineProblems(host, computeClass, priority ?? "normal"));
+    problems.push(...vicMachineProblems(host, computeClass, priority ?? "normal", farm));
   }
   if (github && registry?.kind === "harbor" && shared === false) {
     problems.push(
@@ -203,6 +209,7 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
     ...(expiresAt ? { expiresAt } : {}),
     shared: shared!,
     host: host!,
+    ...(farm ? { farm } : {}),
     builderHost:
       host!.kind === "local" ? host!.dockerHost : ctx.env.DOCKER_HOST || DEFAULT_DOCKER_HOST,
     volumes: volumes!,

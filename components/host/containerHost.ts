@@ -5,6 +5,8 @@ import { VolumeConfig } from "../volumes/config";
 import { HostConfig } from "./config";
 import { ENSURE_ENV } from "../volumes/adopt";
 import { VolumeHost, vicCapacityMiB } from "../volumes/buildVolume";
+import { FarmConfig } from "../vic/farm";
+import { VsphereInventory } from "../vic/inventory";
 import { VirtualContainerHost } from "../vic/virtualContainerHost";
 
 /**
@@ -42,6 +44,15 @@ export interface ContainerHostArgs {
    * engine. Default: none.
    */
   registryCa?: pulumi.Input<string>;
+  /**
+   * For a VCH: the inventory found in vSphere (required), the farm pool and its id. Ignored for
+   * the local engine.
+   */
+  vsphere?: {
+    inventory: VsphereInventory;
+    farm?: FarmConfig;
+    farmPoolId?: pulumi.Input<string>;
+  };
 }
 
 /**
@@ -78,6 +89,9 @@ export class ContainerHost extends pulumi.ComponentResource implements VolumeHos
     } else {
       this.volumeDriver = "vsphere";
       this.volumeStoreLabels = new Set(args.host.volumeStores.map((store) => store.label));
+      if (!args.vsphere) {
+        throw new Error("ContainerHost: a VCH needs the vSphere inventory (lookUpInventory) first");
+      }
       this.vch = new VirtualContainerHost(
         name,
         {
@@ -88,6 +102,9 @@ export class ContainerHost extends pulumi.ComponentResource implements VolumeHos
           volumesDisposable: args.volumesDisposable ?? false,
           clients: ["developer", ...(args.extraClients ?? [])],
           ...(args.registryCa !== undefined ? { registryCa: args.registryCa } : {}),
+          inventory: args.vsphere.inventory,
+          ...(args.vsphere.farm ? { farm: args.vsphere.farm } : {}),
+          ...(args.vsphere.farmPoolId !== undefined ? { farmPoolId: args.vsphere.farmPoolId } : {}),
         },
         { parent: this },
       );

@@ -6,18 +6,19 @@
 import type { ComputeClass, Priority } from "../compute/config";
 import { show, valueAt } from "../config/schema";
 import type { VchHostConfig } from "./config";
+import { FarmConfig, farmPoolPath } from "./farm";
 import { VchSpec, vchSpecProblems } from "./vicMachine";
 
 /**
- * `--compute-resource`: the cluster itself. With DRS, vic-machine makes the VCH's own pool
- * `<cluster>/Resources/<name>` there with the class's limits, reservations and shares
- * (lib/install/management/create.go:57-61, resource_pool.go:33-62), a sibling of every other
- * VCH's pool, so shares compare VCHs with each other under contention. buildenv makes no pool
- * of its own: one around VIC's would nest two pools, the outer one's settings diluting the
- * class.
+ * `--compute-resource`: the build farm's pool, `<cluster>/Resources/<pool>` (farm.ts), or the
+ * cluster itself while a stack is migrating (`buildenv:farm.placeVch: false`). With DRS,
+ * vic-machine makes the VCH's own pool `<compute resource>/<name>` there with the class's limits,
+ * reservations and shares (lib/install/management/create.go:57-61, resource_pool.go:33-62), a
+ * sibling of every other VCH's pool in the farm, so shares compare VCHs with each other and the
+ * farm pool caps them all together.
  */
-export function computeResourcePath(cluster: string): string {
-  return cluster;
+export function computeResourcePath(cluster: string, farm?: FarmConfig): string {
+  return farm?.placeVch ? farmPoolPath(cluster, farm.pool) : cluster;
 }
 
 /** `--target`: the vCenter address and the datacenter, never any credentials. */
@@ -29,6 +30,8 @@ export function vicTarget(server: string, datacenter: string): string {
 export interface VchSpecExtras {
   /** Whether a registry CA PEM is handed to the VCH. */
   registryCa?: boolean;
+  /** The build farm's pool; the VCH is made inside it unless `placeVch` is false. Default: none. */
+  farm?: FarmConfig;
 }
 
 /** The spec for a stack's VCH; VIC's resource pool carries the VCH's name. */
@@ -44,7 +47,7 @@ export function vchSpec(
     user: host.vsphere.user,
     thumbprint,
     name: host.name,
-    computeResource: computeResourcePath(host.cluster),
+    computeResource: computeResourcePath(host.cluster, extras.farm),
     imageStore: host.imageStore,
     volumeStores: host.volumeStores,
     bridgeNetwork: host.bridgeNetwork,
@@ -81,7 +84,7 @@ export function configKeyOfSpecField(field: string, priority: string): string {
     case "user":
       return "vsphere:user";
     case "computeResource":
-      return "buildenv:host.cluster";
+      return "buildenv:host.cluster / buildenv:farm.pool";
     case "tlsCname":
       return "buildenv:host.cname";
     case "opsUser":
@@ -114,8 +117,11 @@ export function vicMachineProblems(
   host: VchHostConfig,
   computeClass: ComputeClass,
   priority: Priority,
+  farm?: FarmConfig,
 ): string[] {
-  const spec = vchSpec(host, computeClass, host.thumbprint ?? THUMBPRINT_TO_LOOK_UP);
+  const spec = vchSpec(host, computeClass, host.thumbprint ?? THUMBPRINT_TO_LOOK_UP, {
+    ...(farm ? { farm } : {}),
+  });
   return vchSpecProblems(spec).map(({ field, problem }) => {
     const value = valueAt(
       spec,

@@ -4,6 +4,8 @@ import * as tls from "@pulumi/tls";
 import * as vsphere from "@pulumi/vsphere";
 import { ComputeClass } from "../compute/config";
 import { VchHostConfig, cidrAddress } from "./config";
+import { FarmConfig } from "./farm";
+import { VsphereInventory, inventoryKey } from "./inventory";
 import { vchSpec } from "./vchSpec";
 import {
   OPS_PASSWORD_ENV,
@@ -45,6 +47,15 @@ export interface VirtualContainerHostArgs {
    * so it can pull from a registry with a private CA. Default: none (public CAs only).
    */
   registryCa?: pulumi.Input<string>;
+  /** What the host names in vSphere, as found by lookUpInventory before any resource. */
+  inventory: VsphereInventory;
+  /** The build farm's pool; the VCH is created inside it unless `placeVch` is false. Default: none. */
+  farm?: FarmConfig;
+  /**
+   * The farm pool's id: the shared stack's FarmPool, or the developer stack's lookup. The VCH
+   * depends on it, so it is created after the pool. Default: none (not placed in a pool).
+   */
+  farmPoolId?: pulumi.Input<string>;
 }
 
 /**
@@ -169,7 +180,10 @@ export class VirtualContainerHost extends pulumi.ComponentResource {
           .apply((result) => result.id);
     const registryCa = args.registryCa;
     const spec = thumbprint.apply((t) =>
-      vchSpec(host, computeClass, t, { registryCa: registryCa !== undefined }),
+      vchSpec(host, computeClass, t, {
+        registryCa: registryCa !== undefined,
+        ...(args.farm ? { farm: args.farm } : {}),
+      }),
     );
 
     this.lifecycle = new command.local.Command(
@@ -191,7 +205,12 @@ export class VirtualContainerHost extends pulumi.ComponentResource {
           ...(host.opsUser ? { [OPS_PASSWORD_ENV]: host.opsUser.password } : {}),
         },
         // Only what configure cannot change replaces the VCH (configure.go:94-118).
-        triggers: [spec.apply(replacementKey)],
+        // The ids found in vSphere too: a datastore, port group or pool made anew under the same
+        // name is another object, and a VCH on the old one cannot be reconfigured onto it.
+        triggers: [
+          spec.apply(replacementKey),
+          pulumi.output(args.farmPoolId).apply((poolId) => inventoryKey(args.inventory, poolId)),
+        ],
       },
       {
         parent: this,

@@ -17,6 +17,9 @@ export { GetNetworkArgs, GetNetworkResult, GetNetworkOutputArgs } from "./getNet
 export declare const getNetwork: typeof import("./getNetwork").getNetwork;
 export declare const getNetworkOutput: typeof import("./getNetwork").getNetworkOutput;
 export * from "./provider";
+export { GetResourcePoolArgs, GetResourcePoolResult, GetResourcePoolOutputArgs } from "./getResourcePool";
+export declare const getResourcePool: typeof import("./getResourcePool").getResourcePool;
+export declare const getResourcePoolOutput: typeof import("./getResourcePool").getResourcePoolOutput;
 export { ResourcePoolArgs, ResourcePoolState } from "./resourcePool";
 export type ResourcePool = import("./resourcePool").ResourcePool;
 export declare const ResourcePool: typeof import("./resourcePool").ResourcePool;

@@ -6,6 +6,8 @@ exports.types =
   exports.config =
   exports.ResourcePool =
   exports.Provider =
+  exports.getResourcePoolOutput =
+  exports.getResourcePool =
   exports.getNetworkOutput =
   exports.getNetwork =
   exports.getHostThumbprintOutput =
@@ -46,6 +48,11 @@ utilities.lazyLoad(exports, ["getHostThumbprint", "getHostThumbprintOutput"], ()
 exports.getNetwork = null;
 exports.getNetworkOutput = null;
 utilities.lazyLoad(exports, ["getNetwork", "getNetworkOutput"], () => require("./getNetwork"));
+exports.getResourcePool = null;
+exports.getResourcePoolOutput = null;
+utilities.lazyLoad(exports, ["getResourcePool", "getResourcePoolOutput"], () =>
+  require("./getResourcePool"),
+);
 const provider_1 = require("./provider");
 exports.Provider = provider_1.Provider;
 exports.ResourcePool = null;

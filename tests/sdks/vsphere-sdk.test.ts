@@ -16,6 +16,7 @@ describeSdkStandIn({
     "getDatastore",
     "getHostThumbprint",
     "getNetwork",
+    "getResourcePool",
   ],
   // ResourcePool requires parentResourcePoolId; Folder requires path and type.
   minRequiredInputs: 3,

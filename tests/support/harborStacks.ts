@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { computeImageTag } from "../../components/image/manifest";
 import { isSecretInput, reveal } from "./harness";
-import { FIXTURES_DIR, HARBOR_ACCOUNT, REPO_ROOT, vchStackConfig } from "./stack";
+import { FIXTURES_DIR, HARBOR_ACCOUNT, REPO_ROOT, SHARED_FARM, vchStackConfig } from "./stack";
 
 export const TAG = computeImageTag(REPO_ROOT, ["images/build"]).tag;
 export const DIGEST = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -27,6 +27,7 @@ export function sharedHarbor(registry: Record<string, unknown> = {}): Record<str
   const config = vchStackConfig({
     "buildenv:owner": "platform",
     "buildenv:shared": "true",
+    "buildenv:farm": SHARED_FARM,
     "buildenv:registry": {
       kind: "harbor",
       server: "harbor.example.com",

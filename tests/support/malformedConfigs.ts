@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { FUTURE, HARBOR_ACCOUNT, REPO_ROOT, vchStackConfig } from "./stack";
+import { FUTURE, HARBOR_ACCOUNT, REPO_ROOT, SHARED_FARM, vchStackConfig } from "./stack";
 
 /**
  * Files the symlink and file-name checks need, made here because git cannot carry them portably
@@ -55,6 +55,7 @@ const sharedHarbor = (patch: Record<string, unknown> = {}) =>
   without(
     vch({
       "buildenv:shared": "true",
+      "buildenv:farm": SHARED_FARM,
       "buildenv:registry": { ...harbor, ...patch },
       ...HARBOR_ACCOUNT,
     }),

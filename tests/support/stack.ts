@@ -7,8 +7,9 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { BuildenvConfig, loadConfig } from "../../components/config/load";
 import { ResolvedBuildImage } from "../../components/image/resolve";
-import { BuildEnvironmentOutputs, buildEnvironment } from "../../program";
+import { BuildEnvironmentOutputs, buildEnvironment, stackInventory } from "../../program";
 import { mocks, setConfig, setMode, settle } from "./harness";
+import { stubInventory } from "./vsphereInventory";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** Recorded outputs and scripts the tests compare against (tests/fixtures). */
@@ -60,6 +61,9 @@ export function vchStackConfig(overrides: Record<string, unknown> = {}): Record<
   };
 }
 
+/** The build farm's pool as the shared stack configures it (Pulumi.ci.yaml). */
+export const SHARED_FARM = { pool: "buildenv", cpuLimitMHz: 200000, memoryLimitMB: 1048576 };
+
 export const VCH_SECRET_KEYS = ["buildenv:registryPassword", "vsphere:password", "harbor:password"];
 
 /** The Harbor account a stack on Harbor configures (harbor:username, harbor:password). */
@@ -106,16 +110,7 @@ export function stubHarbor(): void {
 /** Stubs what a VCH stack asks vSphere and what vic-machine reports (and Harbor's robots). */
 export function stubVsphere(): void {
   stubHarbor();
-  mocks.stubCall("vsphere:index/getDatacenter:getDatacenter", (inputs) => ({
-    id: `datacenter-${String(inputs.name)}`,
-    name: inputs.name,
-  }));
-  mocks.stubCall("vsphere:index/getComputeCluster:getComputeCluster", (inputs) => ({
-    id: `domain-c7`,
-    name: inputs.name,
-    datacenterId: inputs.datacenterId,
-    resourcePoolId: "resgroup-8",
-  }));
+  stubInventory();
   mocks.stubResourceOutputs("command:local:Command", () => ({
     stdout: INSPECT_STDOUT,
     stderr: "",
@@ -166,7 +161,10 @@ export async function runStack(
   await setMode(options.mode ?? "update", options.stack ?? "dev");
   setConfig(config, options.secretKeys ?? VCH_SECRET_KEYS.filter((k) => k in config));
   const parsed = loadConfig(options.now ?? NOW);
+  // As index.ts does (resolveAndBuildEnvironment): vSphere's answers before any registration.
+  const inventory = await stackInventory(parsed);
   const outputs = buildEnvironment(parsed, {
+    ...(inventory ? { inventory } : {}),
     root: options.root ?? REPO_ROOT,
     ...(options.image ? { image: options.image } : {}),
   });

@@ -6,6 +6,7 @@ import * as assert from "assert";
 import type { VchSpec } from "../../components/vic/vicMachine";
 import { mocks } from "./harness";
 import { VCENTER_THUMBPRINT } from "./stack";
+import { TOKENS } from "./vsphereInventory";
 
 export const COMMAND = "command:local:Command";
 
@@ -18,13 +19,42 @@ export function vchCommand() {
 export const POOL = "vsphere:index/resourcePool:ResourcePool";
 
 /** What the realistic stack in tests/support/stack.ts must give vic-machine, written out by hand. */
+/** What vchStackConfig's host names, looked up in vSphere (tests/support/vsphereInventory.ts). */
+export const EXPECTED_LOOKUPS = [
+  { token: TOKENS.datacenter, inputs: { name: "dc1" } },
+  { token: TOKENS.cluster, inputs: { datacenterId: "datacenter-3", name: "build-cluster" } },
+  { token: TOKENS.datastore, inputs: { datacenterId: "datacenter-3", name: "vsanDatastore" } },
+  { token: TOKENS.datastore, inputs: { datacenterId: "datacenter-3", name: "nfs-archive" } },
+  { token: TOKENS.network, inputs: { datacenterId: "datacenter-3", name: "buildenv-bridge" } },
+  { token: TOKENS.network, inputs: { datacenterId: "datacenter-3", name: "VM Network" } },
+  { token: TOKENS.network, inputs: { datacenterId: "datacenter-3", name: "buildenv-clients" } },
+  {
+    token: TOKENS.pool,
+    inputs: { datacenterId: "datacenter-3", name: "build-cluster/Resources/buildenv" },
+  },
+];
+
+/** The VCH's second trigger: the ids found, so an object made anew under the same name replaces it. */
+export const EXPECTED_IDS = JSON.stringify({
+  datacenter: "datacenter-3",
+  cluster: "domain-c7",
+  datastores: { vsanDatastore: "datastore-11", "nfs-archive": "datastore-12" },
+  networks: {
+    "buildenv-bridge": "dvportgroup-21",
+    "VM Network": "network-20",
+    "buildenv-clients": "dvportgroup-22",
+  },
+  farmPool: "resgroup-31",
+});
+
 export const EXPECTED_SPEC: VchSpec = {
   vicMachine: "vic-machine-linux",
   target: "vcenter.example.com/dc1",
   user: "buildenv@vsphere.local",
   thumbprint: VCENTER_THUMBPRINT,
   name: "buildenv-alice",
-  computeResource: "build-cluster",
+  // The farm pool (default name buildenv): VIC validator_test.go:300-301 accepts this form.
+  computeResource: "build-cluster/Resources/buildenv",
   imageStore: "vsanDatastore/buildenv-images",
   volumeStores: [
     { datastore: "vsanDatastore", path: "buildenv/vch/buildenv-alice", label: "default" },
@@ -49,7 +79,7 @@ export const EXPECTED_CREATE_ARGS = [
   "--user=buildenv@vsphere.local",
   `--thumbprint=${VCENTER_THUMBPRINT}`,
   "--name=buildenv-alice",
-  "--compute-resource=build-cluster",
+  "--compute-resource=build-cluster/Resources/buildenv",
   "--timeout=10m",
   "--image-store=vsanDatastore/buildenv-images",
   "--bridge-network=buildenv-bridge",
@@ -75,6 +105,6 @@ export const EXPECTED_DELETE_ARGS = [
   "--user=buildenv@vsphere.local",
   `--thumbprint=${VCENTER_THUMBPRINT}`,
   "--name=buildenv-alice",
-  "--compute-resource=build-cluster",
+  "--compute-resource=build-cluster/Resources/buildenv",
   "--timeout=10m",
 ];

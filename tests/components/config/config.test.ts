@@ -13,6 +13,7 @@ import {
   runStack,
   stubVsphere,
   vchStackConfig,
+  SHARED_FARM,
 } from "../../support/stack";
 import * as fs from "fs";
 import * as path from "path";
@@ -196,7 +197,7 @@ describe("stack config", () => {
 
     it("lets a shared VCH stack run without an expiry", () => {
       const config = parseConfig(
-        { ...rawOf(vchStackConfig()), expiresAt: undefined, shared: "true" },
+        { ...rawOf(vchStackConfig()), expiresAt: undefined, shared: "true", farm: SHARED_FARM },
         context(vchContext()),
       );
       assert.strictEqual(config.shared, true);

@@ -16,6 +16,8 @@ import { VSPHERE_PASSWORD, runStack, stubVsphere, vchStackConfig } from "../../s
 import {
   COMMAND,
   EXPECTED_CREATE_ARGS,
+  EXPECTED_IDS,
+  EXPECTED_LOOKUPS,
   EXPECTED_DELETE_ARGS,
   EXPECTED_SPEC,
   POOL,
@@ -52,8 +54,11 @@ describe("Virtual Container Host stacks", () => {
         "tls:index/privateKey:PrivateKey::buildenv-dev-server-key",
         "tls:index/selfSignedCert:SelfSignedCert::buildenv-dev-ca",
       ]);
-      // No pool of buildenv's, so no cluster lookup either: VIC makes the VCH's pool itself.
-      assert.deepStrictEqual(mocks.calls, []);
+      // The inventory the stack names, looked up before anything is registered; the farm pool
+      // is found, not declared (this is a developer stack).
+      // They run together, so in the order vSphere answers: compared as a set.
+      const byText = (calls: unknown[]) => calls.map((c) => JSON.stringify(c)).sort();
+      assert.deepStrictEqual(byText(mocks.calls), byText(EXPECTED_LOOKUPS));
     });
   }
 
@@ -88,11 +93,12 @@ describe("Virtual Container Host stacks", () => {
       ],
     };
     for (const priority of ["low", "normal", "high"] as const) {
-      it(`is VIC's own, in the cluster, sized by priority ${priority}`, async () => {
+      it(`is VIC's own, in the farm pool, sized by priority ${priority}`, async () => {
         await runStack(vchStackConfig({ "buildenv:priority": priority }));
+        // A developer stack only finds the farm pool; the shared stack declares it.
         assert.deepStrictEqual(mocks.ofType(POOL), []);
         const create = vchCommand().inputs.create as string;
-        assert.ok(create.includes("'--compute-resource=build-cluster'"));
+        assert.ok(create.includes("'--compute-resource=build-cluster/Resources/buildenv'"));
         for (const arg of expected[priority]) {
           assert.ok(create.includes(`'${arg}'`), arg);
         }
@@ -190,7 +196,7 @@ describe("Virtual Container Host stacks", () => {
       const before = vchCommand().inputs;
       // Only what configure cannot change is a trigger: the certificate PEMs (renewed yearly)
       // and the limits are not, so renewing or resizing runs the update (configure).
-      assert.deepStrictEqual(before.triggers, [replacementKey(EXPECTED_SPEC)]);
+      assert.deepStrictEqual(before.triggers, [replacementKey(EXPECTED_SPEC), EXPECTED_IDS]);
 
       mocks.reset();
       stubVsphere();
@@ -216,8 +222,8 @@ describe("Virtual Container Host stacks", () => {
       await runStack(vchStackConfig());
       const before = vchCommand().inputs.triggers;
       for (const change of [
-        { bridgeNetwork: "buildenv-bridge-2" },
-        { imageStore: "ssd/images" },
+        { bridgeNetwork: "buildenv-bridge-ci" },
+        { imageStore: "nfs-archive/images" },
         { clientNetworkIp: "10.20.0.15/24" },
       ]) {
         mocks.reset();

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { stackInventory } from "../../../program";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
@@ -51,6 +52,10 @@ describe("Virtual Container Host stacks", () => {
         owner: "alice",
         computeClass: config.computeClass,
         registryCa: REGISTRY_CA,
+        vsphere: {
+          inventory: (await stackInventory(config))!,
+          ...(config.farm ? { farm: config.farm } : {}),
+        },
       });
       await settle();
       const lifecycle = vchCommand();
