@@ -17,6 +17,7 @@ import {
   vicInspectArgs,
 } from "../../../components/vic/vicMachine";
 import {
+  OPS_PASSWORD,
   PASSWORD,
   THUMBPRINT,
   expectedArgs,
@@ -186,6 +187,21 @@ describe("vicMachine scripts: the ESXi firewall rule (fake vic-machine)", () => 
       result.stderr,
     );
   });
+
+  it("says the same when configure is refused by it", () => {
+    fs.writeFileSync(vic.state, "0");
+    const result = vic.run(updateScript(realisticSpec()), { FAKE_VIC_CONFIGURE: "firewall" });
+
+    assert.strictEqual(result.status, 1);
+    assert.ok(
+      result.stderr.endsWith(
+        readFixture("vic-configure-firewall.txt") +
+          'buildenv: the ESXi firewall of cluster build-cluster blocks the VCH management traffic (vic-machine: "Firewall must permit dst 2377/tcp outbound to the VCH management interface"). A vSphere administrator opens it once for the whole cluster: ' +
+          `vic-machine-linux update firewall --target=vc.example.com/dc1 --user=<administrator> --thumbprint=${THUMBPRINT} --compute-resource=build-cluster --allow (then run pulumi up again)\n`,
+      ),
+      result.stderr,
+    );
+  });
 });
 
 describe("vicMachine scripts: vic-machine.log's tail on failure (fake vic-machine)", () => {
@@ -237,6 +253,28 @@ describe("vicMachine scripts: vic-machine.log's tail on failure (fake vic-machin
       assert.ok(!result.stderr.includes(secret), `stderr leaks ${secret}`);
     }
     assert.deepStrictEqual(fs.readdirSync(vic.tmpDir), []);
+  });
+
+  it("filters the ops password too", () => {
+    const logFile = path.join(vic.root, "vic-log.txt");
+    fs.writeFileSync(
+      logFile,
+      `Oct 15 2018 09:02:12.000-07:00 DEBUG op=4242.1: ops ${OPS_PASSWORD}\n`,
+    );
+    const result = vic.run(createScript(realisticSpec({ opsUser: "vch-ops@vsphere.local" })), {
+      FAKE_VIC_CREATE: "fail",
+      FAKE_VIC_LOG: logFile,
+      BUILDENV_OPS_PASSWORD: OPS_PASSWORD,
+    });
+
+    assert.strictEqual(result.status, 1);
+    assert.ok(
+      result.stderr.endsWith(
+        "buildenv: the last 60 lines of vic-machine.log, secrets filtered:\n" +
+          "Oct 15 2018 09:02:12.000-07:00 DEBUG op=4242.1: ops <password>\n".repeat(2),
+      ),
+      result.stderr,
+    );
   });
 
   it("prints no log when the script succeeds", () => {
