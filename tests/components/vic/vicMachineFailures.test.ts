@@ -44,6 +44,30 @@ describe("vicMachine scripts: what counts as a failure (fake vic-machine answeri
     assert.ok(result.stderr.endsWith(readFixture("vic-create-panic.txt") + PANIC), result.stderr);
   });
 
+  it("does not adopt a VCH whose inspect panics and exits 0", () => {
+    // inspect.go's likely panic: version.go:112-114 via upgrade_status.go:37; main.go:161-182.
+    const panicked = readFixture("vic-create-panic.txt").replace(
+      "### Installing VCH ####",
+      "### Inspecting VCH ####",
+    );
+    fs.writeFileSync(vic.state, "0");
+    const result = vic.run(createScript(realisticSpec()), {
+      FAKE_VIC_FIXTURES: vic.fixturesWith({ "vic-inspect-running.txt": panicked }),
+    });
+
+    assert.strictEqual(result.status, 70);
+    assert.deepStrictEqual(
+      result.calls.map((call) => call.command),
+      ["inspect"],
+    );
+    assert.ok(
+      result.stderr.endsWith(
+        `${panicked}${PANIC}buildenv: vic-machine inspect of VCH buildenv-dev failed (exit 70) for a reason other than a missing or half-made VCH; not creating it (see vic-machine's output above)\n`,
+      ),
+      result.stderr,
+    );
+  });
+
   it("fails a create that exits 0 without 'Installer completed successfully'", () => {
     const result = vic.run(createScript(realisticSpec()), { FAKE_VIC_CREATE: "silent" });
 
