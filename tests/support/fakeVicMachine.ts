@@ -128,6 +128,7 @@ case $1 in
       # cli.v1/command.go:147-156 with Go's flag.go:1115 text; exit 0 (main.go:182)
       usage) echo 'Incorrect Usage: flag provided but not defined: -volume-stor'; exit 0 ;;
       upgrade) out vic-configure-upgrade-needed.txt; exit 1 ;;
+      firewall) out vic-configure-firewall.txt; exit 1 ;;
       store) out vic-configure-volume-store-changed.txt; exit 1 ;;
     esac
     out vic-configure-success.txt

@@ -17,6 +17,7 @@ import {
   vicInspectArgs,
 } from "../../../components/vic/vicMachine";
 import {
+  OPS_PASSWORD,
   PASSWORD,
   THUMBPRINT,
   expectedArgs,
@@ -41,6 +42,30 @@ describe("vicMachine scripts: what counts as a failure (fake vic-machine answeri
     );
     assert.strictEqual(result.stdout, "");
     assert.ok(result.stderr.endsWith(readFixture("vic-create-panic.txt") + PANIC), result.stderr);
+  });
+
+  it("does not adopt a VCH whose inspect panics and exits 0", () => {
+    // inspect.go's likely panic: version.go:112-114 via upgrade_status.go:37; main.go:161-182.
+    const panicked = readFixture("vic-create-panic.txt").replace(
+      "### Installing VCH ####",
+      "### Inspecting VCH ####",
+    );
+    fs.writeFileSync(vic.state, "0");
+    const result = vic.run(createScript(realisticSpec()), {
+      FAKE_VIC_FIXTURES: vic.fixturesWith({ "vic-inspect-running.txt": panicked }),
+    });
+
+    assert.strictEqual(result.status, 70);
+    assert.deepStrictEqual(
+      result.calls.map((call) => call.command),
+      ["inspect"],
+    );
+    assert.ok(
+      result.stderr.endsWith(
+        `${panicked}${PANIC}buildenv: vic-machine inspect of VCH buildenv-dev failed (exit 70) for a reason other than a missing or half-made VCH; not creating it (see vic-machine's output above)\n`,
+      ),
+      result.stderr,
+    );
   });
 
   it("fails a create that exits 0 without 'Installer completed successfully'", () => {
@@ -186,6 +211,21 @@ describe("vicMachine scripts: the ESXi firewall rule (fake vic-machine)", () => 
       result.stderr,
     );
   });
+
+  it("says the same when configure is refused by it", () => {
+    fs.writeFileSync(vic.state, "0");
+    const result = vic.run(updateScript(realisticSpec()), { FAKE_VIC_CONFIGURE: "firewall" });
+
+    assert.strictEqual(result.status, 1);
+    assert.ok(
+      result.stderr.endsWith(
+        readFixture("vic-configure-firewall.txt") +
+          'buildenv: the ESXi firewall of cluster build-cluster blocks the VCH management traffic (vic-machine: "Firewall must permit dst 2377/tcp outbound to the VCH management interface"). A vSphere administrator opens it once for the whole cluster: ' +
+          `vic-machine-linux update firewall --target=vc.example.com/dc1 --user=<administrator> --thumbprint=${THUMBPRINT} --compute-resource=build-cluster --allow (then run pulumi up again)\n`,
+      ),
+      result.stderr,
+    );
+  });
 });
 
 describe("vicMachine scripts: vic-machine.log's tail on failure (fake vic-machine)", () => {
@@ -237,6 +277,28 @@ describe("vicMachine scripts: vic-machine.log's tail on failure (fake vic-machin
       assert.ok(!result.stderr.includes(secret), `stderr leaks ${secret}`);
     }
     assert.deepStrictEqual(fs.readdirSync(vic.tmpDir), []);
+  });
+
+  it("filters the ops password too", () => {
+    const logFile = path.join(vic.root, "vic-log.txt");
+    fs.writeFileSync(
+      logFile,
+      `Oct 15 2018 09:02:12.000-07:00 DEBUG op=4242.1: ops ${OPS_PASSWORD}\n`,
+    );
+    const result = vic.run(createScript(realisticSpec({ opsUser: "vch-ops@vsphere.local" })), {
+      FAKE_VIC_CREATE: "fail",
+      FAKE_VIC_LOG: logFile,
+      BUILDENV_OPS_PASSWORD: OPS_PASSWORD,
+    });
+
+    assert.strictEqual(result.status, 1);
+    assert.ok(
+      result.stderr.endsWith(
+        "buildenv: the last 60 lines of vic-machine.log, secrets filtered:\n" +
+          "Oct 15 2018 09:02:12.000-07:00 DEBUG op=4242.1: ops <password>\n".repeat(2),
+      ),
+      result.stderr,
+    );
   });
 
   it("prints no log when the script succeeds", () => {
