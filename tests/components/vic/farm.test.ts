@@ -8,6 +8,7 @@ import { InventoryItem, missingLine } from "../../../components/vic/inventory";
 import { mocks } from "../../support/harness";
 import { byOperation, capture, changes, plan, schemasAvailable } from "../../support/plan";
 import { REPO_ROOT, SHARED_FARM, runStack, stubVsphere, vchStackConfig } from "../../support/stack";
+import { stackFileConfig } from "../../support/stackFiles";
 import { TOKENS } from "../../support/vsphereInventory";
 
 const COMMAND = "command:local:Command";
@@ -145,6 +146,34 @@ describe("the build farm's pool", () => {
       [{ datacenterId: "datacenter-3", name: "build-cluster/Resources/buildenv" }],
     );
     assert.ok(createScript().includes("'--compute-resource=build-cluster/Resources/buildenv'"));
+  });
+
+  it("is what the shipped ci stack declares in vSphere, and all it declares there", async () => {
+    const { config, secretKeys } = stackFileConfig("Pulumi.ci.yaml");
+    await runStack(config, { stack: "ci", secretKeys });
+    assert.deepStrictEqual(
+      mocks.resources.filter((r) => r.type.startsWith("vsphere:")).map((r) => [r.name, r.inputs]),
+      [
+        [
+          "buildenv-ci-farm-pool",
+          {
+            name: "buildenv",
+            parentResourcePoolId: "resgroup-8",
+            cpuLimit: 200000,
+            memoryLimit: 1048576,
+            cpuShareLevel: "normal",
+            memoryShareLevel: "normal",
+          },
+        ],
+      ],
+    );
+    assert.deepStrictEqual(mocks.calls.map((c) => c.token).sort(), [
+      TOKENS.cluster,
+      TOKENS.datacenter,
+      TOKENS.datastore,
+      TOKENS.network,
+      TOKENS.network,
+    ]);
   });
 
   describe("config", () => {
