@@ -1,103 +1,32 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import {
-  compareUtf8,
   computeImageTag,
-  formatManifest,
   gitBlobHash,
+  formatManifest,
   listInputEntries,
-  quotePath,
   validateBuildArgName,
   validateBuildArgValue,
 } from "../../../components/image/manifest";
-import { CliOutput, main } from "../../../cli/image-tag";
-import { Fixture, git, makeTree } from "../../support/gitFixtures";
-
-/** What the manifest of these inputs is by git's own account (without build arguments). */
-function gitListing(root: string, inputs: readonly string[]): string {
-  return git(root, ["ls-tree", "-r", "--full-tree", "HEAD", "--", ...inputs]).toString("utf8");
-}
-
-/** `git hash-object <file>` of a file holding this text. */
-function gitHashObjectOfFile(text: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "manifest-hash-")), "manifest");
-  try {
-    fs.writeFileSync(file, text);
-    return git(path.dirname(file), ["hash-object", file]).toString().trim();
-  } finally {
-    fs.rmSync(path.dirname(file), { recursive: true, force: true });
-  }
-}
-
-function commitAll(root: string): void {
-  git(root, ["init", "-q"]);
-  git(root, ["add", "-A"]);
-  git(root, ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "fixture"]);
-}
-
-/** Names the file system might refuse (it is POSIX byte strings on Linux and macOS). */
-const AWKWARD_NAMES = ["names/tab\there", 'names/quote"d', "names/back\\slash", "names/new\nline"];
-
-const FIXTURE: Fixture = {
-  "src/main.c": "int main(void) { return 0; }\n",
-  "src/lib/deep/er/util.h": "#pragma once\n",
-  "src/lib/deep/er/util.c": '#include "util.h"\n',
-  "src/link-to-main": { symlinkTo: "main.c" },
-  "src/link-to-café": { symlinkTo: "../names/café.txt" },
-  "bin/run.sh": { content: "#!/bin/sh\necho run\n", mode: 0o755 },
-  "bin/owner-only-exec": { content: "x", mode: 0o744 },
-  "bin/group-exec-only": { content: "x", mode: 0o654 },
-  "link-to-src": { symlinkTo: "src" },
-  "with space.txt": "spaces are not quoted\n",
-  "empty.txt": "",
-  "names/café.txt": "accent\n",
-  "names/emoji-\u{1F600}.txt": "grin\n",
-  "names/ctrl-\u0007-\u007f": "bell and delete\n",
-  "order/a-b": "1",
-  "order/a/b": "2",
-  "order/a.b": "3",
-  "order/a0": "4",
-  "order/\u{1F600}": "5",
-  "order/\uFFFD": "6",
-  "order/\uE000": "7",
-  "order/z": "8",
-  "unrelated/readme.md": "not an input\n",
-};
+import {
+  AWKWARD_NAMES,
+  gitHashObjectOfFile,
+  gitListing,
+  makeManifestFixture,
+} from "../../support/manifestFixture";
+import { git, makeTree } from "../../support/gitFixtures";
 
 describe("image/manifest", () => {
   let root: string;
   let awkwardNames: string[];
 
   before(() => {
-    root = makeTree(FIXTURE);
-    awkwardNames = AWKWARD_NAMES.filter((name) => {
-      try {
-        fs.writeFileSync(path.join(root, name), name);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    fs.mkdirSync(path.join(root, "src", "empty-dir"));
-    commitAll(root);
+    ({ root, awkwardNames } = makeManifestFixture());
   });
 
   after(() => {
     fs.rmSync(root, { recursive: true, force: true });
-  });
-
-  describe("gitBlobHash", () => {
-    it("matches the well-known blob names of git", () => {
-      assert.equal(gitBlobHash(""), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
-      assert.equal(gitBlobHash("hello\n"), "ce013625030ba8dba906f756967f9e9ca394464a");
-      assert.equal(gitBlobHash(Buffer.from("hello\n")), "ce013625030ba8dba906f756967f9e9ca394464a");
-    });
-
-    it("hashes strings as UTF-8, like git hash-object of a file holding them", () => {
-      assert.equal(gitBlobHash("café \u{1F600}\n"), gitHashObjectOfFile("café \u{1F600}\n"));
-    });
   });
 
   describe("listInputEntries + formatManifest against git ls-tree", () => {
@@ -390,170 +319,5 @@ describe("image/manifest", () => {
       fs.mkdirSync(path.join(tree, "in/nothing"));
       assert.deepEqual(computeImageTag(tree, ["in"]), before);
     });
-  });
-
-  describe("quotePath", () => {
-    it("leaves plain paths and spaces alone", () => {
-      assert.equal(quotePath("dir/with space/file.txt"), "dir/with space/file.txt");
-    });
-
-    it("uses C escapes and octal UTF-8 bytes inside double quotes", () => {
-      assert.equal(quotePath('a"b\\c'), '"a\\"b\\\\c"');
-      assert.equal(
-        quotePath("\u0007\b\t\n\u000b\f\r\u0001\u001f\u007f"),
-        '"\\a\\b\\t\\n\\v\\f\\r\\001\\037\\177"',
-      );
-      assert.equal(quotePath("é\u{1F600}"), '"\\303\\251\\360\\237\\230\\200"');
-    });
-  });
-
-  describe("compareUtf8", () => {
-    it("orders like Buffer.compare of the UTF-8 bytes, unlike JS string order", () => {
-      const samples = [
-        "a",
-        "a-b",
-        "a/b",
-        "a.b",
-        "a0",
-        "",
-        "\u007f",
-        "é",
-        "\uE000",
-        "\uFFFD",
-        "\u{1F600}",
-        "\u{10FFFF}",
-        "ab",
-      ];
-      for (const a of samples) {
-        for (const b of samples) {
-          const expected = Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
-          assert.equal(Math.sign(compareUtf8(a, b)), expected, `${a} vs ${b}`);
-        }
-      }
-      assert.equal("\u{1F600}" < "\uFFFD", true);
-      assert.equal(compareUtf8("\u{1F600}", "\uFFFD") > 0, true);
-    });
-  });
-
-  describe("image-tag CLI", () => {
-    function run(argv: string[]): { code: number; stdout: string; stderr: string } {
-      let stdout = "";
-      let stderr = "";
-      const out: CliOutput = {
-        stdout: { write: (text: string) => (stdout += text) },
-        stderr: { write: (text: string) => (stderr += text) },
-      };
-      const code = main(argv, out);
-      return { code, stdout, stderr };
-    }
-    const usage =
-      "usage: npm run image-tag -- <repoRoot> <input>... [--build-arg NAME=VALUE]... [--platform OS/ARCH]\n";
-
-    it("prints the manifest and the tag", () => {
-      const listing = gitListing(root, ["src", "bin"]);
-      const manifest = `${listing}build-arg A=1\nbuild-arg B=x=y\n`;
-      assert.deepEqual(run([root, "src", "--build-arg", "B=x=y", "bin", "--build-arg=A=1"]), {
-        code: 0,
-        stdout: `${manifest}tag: ${gitHashObjectOfFile(manifest)}\n`,
-        stderr: "",
-      });
-    });
-
-    it("prints the platform line of buildenv:buildImage.platform, after the build arguments", () => {
-      const listing = gitListing(root, ["src"]);
-      const manifest = `${listing}build-arg A=1\nplatform linux/arm64\n`;
-      const expected = {
-        code: 0,
-        stdout: `${manifest}tag: ${gitHashObjectOfFile(manifest)}\n`,
-        stderr: "",
-      };
-      assert.deepEqual(
-        run([root, "src", "--platform", "linux/arm64", "--build-arg", "A=1"]),
-        expected,
-      );
-      assert.deepEqual(run([root, "src", "--build-arg=A=1", "--platform=linux/arm64"]), expected);
-    });
-
-    it("prints no platform line for the default linux/amd64, as the program does", () => {
-      const manifest = gitListing(root, ["src"]);
-      assert.deepEqual(run([root, "src", "--platform", "linux/amd64"]), {
-        code: 0,
-        stdout: `${manifest}tag: ${gitHashObjectOfFile(manifest)}\n`,
-        stderr: "",
-      });
-    });
-
-    it("takes inputs that look like options after --", () => {
-      fs.writeFileSync(path.join(root, "unrelated", "-dash"), "d");
-      try {
-        assert.deepEqual(run([root, "--", "unrelated/-dash"]), {
-          code: 0,
-          stdout: `100644 blob ${gitBlobHash("d")}\tunrelated/-dash\ntag: ${gitBlobHash(
-            `100644 blob ${gitBlobHash("d")}\tunrelated/-dash\n`,
-          )}\n`,
-          stderr: "",
-        });
-      } finally {
-        fs.rmSync(path.join(root, "unrelated", "-dash"));
-      }
-    });
-
-    it("exits 1 with the message for an unusable input", () => {
-      assert.deepEqual(run([root, "src", "missing"]), {
-        code: 1,
-        stdout: "",
-        stderr: `image-tag: build image input "missing" does not exist under ${root}\n`,
-      });
-    });
-
-    const usageErrors: Array<[string, string[], string]> = [
-      ["no arguments", [], "a repository root and at least one input are required"],
-      ["no input", ["/repo"], "a repository root and at least one input are required"],
-      ["an unknown option", ["/repo", "src", "--verbose"], "unknown option --verbose"],
-      [
-        "a build arg without value",
-        ["/repo", "src", "--build-arg"],
-        "--build-arg needs NAME=VALUE",
-      ],
-      [
-        "a build arg without =",
-        ["/repo", "src", "--build-arg", "NAME"],
-        '--build-arg needs NAME=VALUE, got "NAME"',
-      ],
-      [
-        "an invalid build arg name",
-        ["/repo", "src", "--build-arg", "1X=a"],
-        'build argument name "1X" must match ^[A-Za-z_][A-Za-z0-9_]*$',
-      ],
-      [
-        "a build arg given twice",
-        ["/repo", "src", "--build-arg", "X=a", "--build-arg=X=b"],
-        "build argument X is given more than once",
-      ],
-      [
-        "a platform config refuses (the message of buildenv:buildImage.platform)",
-        ["/repo", "src", "--platform", "windows/amd64"],
-        '--platform: "windows/amd64" is not one of linux/386, linux/amd64, linux/arm, linux/arm64, linux/mips64, linux/mips64le, linux/ppc64le, linux/riscv64, linux/s390x',
-      ],
-      [
-        "a platform without value",
-        ["/repo", "src", "--platform"],
-        "--platform needs OS/ARCH, e.g. linux/arm64",
-      ],
-      [
-        "a platform given twice",
-        ["/repo", "src", "--platform", "linux/arm64", "--platform=linux/arm64"],
-        "--platform is given more than once",
-      ],
-    ];
-    for (const [title, argv, reason] of usageErrors) {
-      it(`exits 2 with the usage for ${title}`, () => {
-        assert.deepEqual(run(argv), {
-          code: 2,
-          stdout: "",
-          stderr: `image-tag: ${reason}\n${usage}`,
-        });
-      });
-    }
   });
 });
