@@ -5,7 +5,9 @@
 import fsModule from "fs";
 import * as fs from "fs";
 import * as path from "path";
-import type { StatCacheEntry, StatCacheFile } from "../../components/image/manifest";
+import * as os from "os";
+import { computeImageTag } from "../../components/image/manifest";
+import type { ImageTag, StatCacheEntry, StatCacheFile } from "../../components/image/manifest";
 import { Fixture, makeTree as makeFixtureTree } from "./gitFixtures";
 
 export const FIXTURE: Fixture = {
@@ -101,4 +103,53 @@ export function countingReads<T>(root: string, work: () => T): { value: T; count
   } finally {
     Object.assign(fsModule, originals);
   }
+}
+
+/**
+ * The tree, cache directory and uncached tag every stat cache test starts from: made before each
+ * test, removed after it. `cachedRun` computes the tag with the cache (by default `cacheFile`).
+ */
+export function useStatCacheTree(): {
+  readonly tree: string;
+  readonly cacheDir: string;
+  readonly cacheFile: string;
+  /** The tag without a cache; a test that changes the tree first may set it anew. */
+  uncached: ImageTag;
+  cachedRun(file?: string): ImageTag;
+} {
+  const state = {
+    tree: "",
+    cacheDir: "",
+    cacheFile: "",
+    uncached: undefined as unknown as ImageTag,
+  };
+  beforeEach(() => {
+    state.tree = makeTree(FIXTURE);
+    state.cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "manifest-cache-dir-"));
+    state.cacheFile = path.join(state.cacheDir, "sub", "image-manifest.json");
+    state.uncached = computeImageTag(state.tree, ["in"], { V: "1" });
+  });
+  afterEach(() => {
+    fs.rmSync(state.tree, { recursive: true, force: true });
+    fs.rmSync(state.cacheDir, { recursive: true, force: true });
+  });
+  return {
+    get tree() {
+      return state.tree;
+    },
+    get cacheDir() {
+      return state.cacheDir;
+    },
+    get cacheFile() {
+      return state.cacheFile;
+    },
+    get uncached() {
+      return state.uncached;
+    },
+    set uncached(tag: ImageTag) {
+      state.uncached = tag;
+    },
+    cachedRun: (file = state.cacheFile) =>
+      computeImageTag(state.tree, ["in"], { V: "1" }, { cacheFile: file }),
+  };
 }
