@@ -12,8 +12,11 @@ outputs, on its engine (the local Docker engine or a VCH).
 
 verbs:
   status                          host, volumes, build image and tag, compute class, time left
-  sync [dir] [--exclude <glob>]   replace the source volume's contents with dir (default .);
-                                  honours .gitignore (in a git checkout) and .dockerignore
+  sync [dir] [--exclude <glob>] [--clean]
+                                  bring the source volume to dir (default .), sending only what
+                                  changed since its last sync; honours .gitignore (in a git
+                                  checkout) and .dockerignore; build state the checkout does not
+                                  list is kept unless --clean
   run [--priority low|normal|high] [--keep] -- <command...>
                                   run the command in the build image, source volume as working
                                   directory, with the limits of the stack's class (or of the
@@ -26,7 +29,7 @@ verbs:
 export type EnvCommand =
   | { verb: "help" }
   | { verb: "status"; stack?: string }
-  | { verb: "sync"; stack?: string; dir: string; exclude: string[] }
+  | { verb: "sync"; stack?: string; dir: string; exclude: string[]; clean: boolean }
   | { verb: "run"; stack?: string; priority?: Priority; keep: boolean; command: string[] }
   | { verb: "output"; stack?: string; to?: string }
   | { verb: "shell"; stack?: string };
@@ -52,6 +55,7 @@ export function parseEnvArgs(argv: readonly string[]): EnvCommand {
   let stack: string | undefined;
   let priority: Priority | undefined;
   let keep = false;
+  let clean = false;
   let to: string | undefined;
   const exclude: string[] = [];
   const positional: string[] = [];
@@ -59,7 +63,7 @@ export function parseEnvArgs(argv: readonly string[]): EnvCommand {
 
   const allowed: Record<string, readonly string[]> = {
     status: ["--stack"],
-    sync: ["--stack", "--exclude"],
+    sync: ["--stack", "--exclude", "--clean"],
     run: ["--stack", "--priority", "--keep"],
     output: ["--stack", "--to"],
     shell: ["--stack"],
@@ -79,9 +83,10 @@ export function parseEnvArgs(argv: readonly string[]): EnvCommand {
       if (!allowed[verb].includes(flag)) {
         throw usage(`${verb}: unknown option ${flag}`);
       }
-      if (flag === "--keep") {
-        if (eq > 0) throw usage(`${verb}: --keep takes no value`);
-        keep = true;
+      if (flag === "--keep" || flag === "--clean") {
+        if (eq > 0) throw usage(`${verb}: ${flag} takes no value`);
+        if (flag === "--keep") keep = true;
+        else clean = true;
         continue;
       }
       let value: string;
@@ -127,7 +132,7 @@ export function parseEnvArgs(argv: readonly string[]): EnvCommand {
     case "status":
       return { verb, ...withStack };
     case "sync":
-      return { verb, ...withStack, dir: positional[0] ?? ".", exclude };
+      return { verb, ...withStack, dir: positional[0] ?? ".", exclude, clean };
     case "run":
       if (command === undefined || command.length === 0) {
         throw usage("run: no command given; e.g. npm run env -- run -- make");

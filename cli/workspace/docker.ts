@@ -141,32 +141,13 @@ export function helperRemoveArgs(helper: string): string[] {
   return ["rm", "-f", helper];
 }
 
-/**
- * `sync` copies the archive into a staging directory inside the source volume first, and only
- * after the copy succeeded replaces the old contents with it: a failed copy leaves the volume as
- * it was (the staging directory is removed). Run in the volume with the staging name as $1; also
- * removes staging directories that an interrupted sync left behind.
- */
-export const SWAP_SCRIPT = [
-  "set -e",
-  'for f in * .[!.]* ..?*; do if [ "$f" != "$1" ] && { [ -e "$f" ] || [ -L "$f" ]; }; then rm -rf -- "$f"; fi; done',
-  'for f in "$1"/* "$1"/.[!.]* "$1"/..?*; do if [ -e "$f" ] || [ -L "$f" ]; then mv -- "$f" .; fi; done',
-  'rmdir -- "$1"',
-].join("\n");
-
-/** Removes the staging directory of a failed sync, leaving the volume's old contents. */
-export const ABORT_SCRIPT = 'rm -rf -- "$1"';
-
-/** The staging directory's name prefix inside the source volume. */
-export const STAGING_PREFIX = ".buildenv-sync-";
-
-/** A throw-away container running `script` in the source volume, with `$1` = `arg`. */
+/** A throw-away container running `script` in the volume, with `args` as `$1`, `$2`, .... */
 export function volumeScriptArgs(
   image: string,
   volume: string,
   key: string,
   script: string,
-  arg: string,
+  args: readonly string[],
 ): string[] {
   return [
     "run",
@@ -180,13 +161,8 @@ export function volumeScriptArgs(
     "-c",
     script,
     "sh",
-    arg,
+    ...args,
   ];
-}
-
-/** `docker cp -` of a tar stream on stdin into the helper's volume. */
-export function copyInArgs(helper: string, key: string): string[] {
-  return ["cp", "-", `${helper}:${MOUNT_ROOT}/${key}`];
 }
 
 /** `docker cp` of the volume's contents as a tar stream on stdout (entries `./...`). */

@@ -11,13 +11,11 @@ import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
 import { ENV_USAGE, EnvCommand, parseEnvArgs } from "./args";
-import { selectFiles, tarStream } from "./archive";
+import { EngineApi, EngineError } from "./engineApi";
+import { syncTree } from "./sync";
 import {
-  ABORT_SCRIPT,
   PING_ARGS,
-  STAGING_PREFIX,
-  SWAP_SCRIPT,
-  copyInArgs,
+  VCH_API_VERSION,
   copyOutArgs,
   dockerEnv,
   helperCreateArgs,
@@ -275,20 +273,18 @@ async function verb(
       return result.code;
     }
     case "sync":
-      return sync(command, deps, stack, outputs, docker, id, now, log);
+      return sync(command, deps, stack, outputs, docker, log);
     case "output":
       return output(command, deps, stack, outputs, docker, id, now, log);
   }
 }
 
 async function sync(
-  command: { dir: string; exclude: string[] },
+  command: { dir: string; exclude: string[]; clean: boolean },
   deps: EnvDeps,
   stack: string,
   outputs: StackOutputs,
   docker: Docker,
-  id: string,
-  now: () => Date,
   log: (line: string) => void,
 ): Promise<number> {
   const dir = path.resolve(baseDir(deps), command.dir);
@@ -296,61 +292,36 @@ async function sync(
     throw new CliError(`sync: ${dir} is not a directory`);
   }
   const volume = volumeOf(outputs, "source", stack);
-  await docker.requireVolumes([volume], stack);
-  const files = selectFiles(dir, command.exclude);
-  const staging = `${STAGING_PREFIX}${id}`;
-  const helper = `buildenv-${stack}-sync-${id}`;
-  const started = now().getTime();
-  log(`copying ${files.length} files from ${dir} into ${volume}`);
-
-  const created = await docker.capture(
-    helperCreateArgs(helper, volume, "source", outputs.buildImage),
-  );
-  if (created.code !== 0) {
-    throw new CliError(`sync: cannot create the helper container: ${firstLine(created.stderr)}`);
-  }
-  let sent = 0;
-  let lastReport = started;
-  async function* counted(): AsyncGenerator<Buffer> {
-    for await (const chunk of tarStream(dir, files, staging)) {
-      sent += chunk.length;
-      const t = now().getTime();
-      if (t - lastReport >= 1000) {
-        lastReport = t;
-        log(`sync: ${formatBytes(sent)} sent, ${formatElapsed(t - started)}`);
-      }
-      yield chunk;
-    }
-  }
-  let copied;
+  const api = new EngineApi({
+    dockerHost: outputs.dockerHost,
+    ...(outputs.tls ? { tls: outputs.tls, apiVersion: VCH_API_VERSION } : {}),
+  });
   try {
-    copied = await docker.run(copyInArgs(helper, "source"), {
-      stdin: counted(),
-      stdout: "capture",
-      stderr: "capture",
-    });
+    await syncTree(
+      { dir, exclude: command.exclude, clean: command.clean },
+      {
+        api,
+        dockerHost: outputs.dockerHost,
+        stack,
+        volume,
+        image: outputs.buildImage,
+        cacheDir: path.join(deps.projectDir, ".buildenv", "sync"),
+        runScript: (script, args) =>
+          docker.capture(volumeScriptArgs(outputs.buildImage, volume, "source", script, args)),
+        log,
+        progress: deps.out.stderr,
+      },
+    );
+  } catch (error) {
+    if (error instanceof EngineError) {
+      throw new CliError(
+        `sync: ${error.message}; the volume's records say what it holds, run sync again`,
+      );
+    }
+    throw error;
   } finally {
-    await docker.capture(helperRemoveArgs(helper));
+    api.close();
   }
-  if (copied.code !== 0) {
-    await docker.capture(
-      volumeScriptArgs(outputs.buildImage, volume, "source", ABORT_SCRIPT, staging),
-    );
-    throw new CliError(
-      `sync: copying into ${volume} failed (${firstLine(copied.stderr)}); its contents are unchanged`,
-    );
-  }
-  const swapped = await docker.capture(
-    volumeScriptArgs(outputs.buildImage, volume, "source", SWAP_SCRIPT, staging),
-  );
-  if (swapped.code !== 0) {
-    throw new CliError(
-      `sync: replacing the contents of ${volume} failed (${firstLine(swapped.stderr)}); the new copy is in ${staging} on the volume`,
-    );
-  }
-  log(
-    `synced ${files.length} files (${formatBytes(sent)} archive) into ${volume} in ${formatElapsed(now().getTime() - started)}`,
-  );
   return 0;
 }
 

@@ -140,6 +140,11 @@ export class StatCache {
     return { mode, sha1: cached[5], path: relative };
   }
 
+  /** The size lstat gave a path this run looked up or hashed. */
+  sizeOf(relative: string): number | undefined {
+    return this.current.get(relative)?.[0];
+  }
+
   /**
    * To be called before a file is read: creates the temporary file the cache will be written to
    * and takes its mtime as the cache's racyFromMs. Taking the moment before any stats of this

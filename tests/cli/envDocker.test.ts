@@ -4,15 +4,11 @@
  */
 import * as assert from "assert/strict";
 import { fillDisk, mountSmallTmpfs, unmountSmallTmpfs } from "../support/fullDisk";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
-import { SWAP_SCRIPT, ABORT_SCRIPT } from "../../cli/workspace/docker";
-import { envMain } from "../../cli/workspace/env";
-import { onPath, output, recorder } from "../support/workspaceFakes";
-import { PROJECT, LOCAL_OUTPUTS, responder, env, dockerArgs } from "../support/envCliFixture";
+import { LOCAL_OUTPUTS, responder, env, dockerArgs } from "../support/envCliFixture";
 
 describe("npm run env", () => {
   describe("docker calls on the local engine", () => {
@@ -131,127 +127,6 @@ describe("npm run env", () => {
         "buildenv-build:0123abcd",
         "sh",
       ]);
-    });
-
-    it("sync: archive into a staging directory through a stopped helper, then swap", async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-sync-"));
-      fs.mkdirSync(path.join(dir, "src"));
-      fs.writeFileSync(path.join(dir, "src", "main.go"), "package main\n");
-      fs.writeFileSync(path.join(dir, "debug.log"), "noise\n");
-      const result = await env(["sync", dir, "--exclude", "*.log"], responder(LOCAL_OUTPUTS));
-      assert.equal(result.code, 0, result.err);
-      assert.deepEqual(dockerArgs(result.calls), [
-        ["version", "--format", "{{.Server.Version}}"],
-        ["volume", "inspect", "--format", "{{.Name}}", "buildenv-dev-source"],
-        [
-          "create",
-          "--name",
-          "buildenv-dev-sync-c0ffee00",
-          "-v",
-          "buildenv-dev-source:/workspace/source",
-          "buildenv-build:0123abcd",
-          "true",
-        ],
-        ["cp", "-", "buildenv-dev-sync-c0ffee00:/workspace/source"],
-        ["rm", "-f", "buildenv-dev-sync-c0ffee00"],
-        [
-          "run",
-          "--rm",
-          "-v",
-          "buildenv-dev-source:/workspace/source",
-          "-w",
-          "/workspace/source",
-          "buildenv-build:0123abcd",
-          "sh",
-          "-c",
-          SWAP_SCRIPT,
-          "sh",
-          ".buildenv-sync-c0ffee00",
-        ],
-      ]);
-      // The archive docker cp got: listed by the system's tar, not by the code under test.
-      const archive = path.join(dir, "..", `${path.basename(dir)}.tar`);
-      fs.writeFileSync(archive, result.calls.find((c) => c.args[0] === "cp")!.stdin as Buffer);
-      const listing = execFileSync("tar", ["-tf", archive], { encoding: "utf8" });
-      fs.rmSync(archive);
-      assert.equal(
-        listing,
-        ".buildenv-sync-c0ffee00/\n.buildenv-sync-c0ffee00/src/\n.buildenv-sync-c0ffee00/src/main.go\n",
-      );
-      assert.match(
-        result.err,
-        /^env: copying 1 files from .* into buildenv-dev-source\nenv: synced 1 files \(3\.1 kB archive\) into buildenv-dev-source in 0\.0s\n$/,
-      );
-      fs.rmSync(dir, { recursive: true });
-    });
-
-    it("sync: reports bytes sent and elapsed time while copying", async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-sync-"));
-      fs.writeFileSync(path.join(dir, "a"), "a".repeat(1500));
-      const { run } = recorder(responder(LOCAL_OUTPUTS));
-      const out = output();
-      let t = Date.parse("2026-11-29T12:00:00Z");
-      const code = await envMain(["sync", dir], {
-        run,
-        env: { PATH: "/usr/bin" },
-        projectDir: PROJECT,
-        out,
-        isExecutable: onPath("pulumi", "docker"),
-        // Each reading of the clock is 1.5 s later: every chunk is worth a progress line.
-        now: () => new Date((t += 1500)),
-        newId: () => "c0ffee00",
-      });
-      assert.equal(code, 0);
-      // Chunks: the staging directory header (512), the file header (512), its 1500 bytes padded
-      // to 1536, the two end blocks (1024).
-      assert.equal(
-        out.err(),
-        [
-          `env: copying 1 files from ${dir} into buildenv-dev-source`,
-          "env: sync: 512 B sent, 1.5s",
-          "env: sync: 1.0 kB sent, 3.0s",
-          "env: sync: 2.6 kB sent, 4.5s",
-          "env: sync: 3.6 kB sent, 6.0s",
-          "env: synced 1 files (3.6 kB archive) into buildenv-dev-source in 7.5s",
-          "",
-        ].join("\n"),
-      );
-      fs.rmSync(dir, { recursive: true });
-    });
-
-    it("sync: a failed copy removes the staging directory and leaves the volume as it was", async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-sync-"));
-      fs.writeFileSync(path.join(dir, "a"), "a\n");
-      const result = await env(
-        ["sync", dir],
-        responder(LOCAL_OUTPUTS, (_c, args) =>
-          args[0] === "cp" ? { code: 1, stderr: "Error: no space left on device" } : {},
-        ),
-      );
-      assert.equal(result.code, 1);
-      assert.deepEqual(dockerArgs(result.calls).slice(3), [
-        ["cp", "-", "buildenv-dev-sync-c0ffee00:/workspace/source"],
-        ["rm", "-f", "buildenv-dev-sync-c0ffee00"],
-        [
-          "run",
-          "--rm",
-          "-v",
-          "buildenv-dev-source:/workspace/source",
-          "-w",
-          "/workspace/source",
-          "buildenv-build:0123abcd",
-          "sh",
-          "-c",
-          ABORT_SCRIPT,
-          "sh",
-          ".buildenv-sync-c0ffee00",
-        ],
-      ]);
-      assert.match(
-        result.err,
-        /env: sync: copying into buildenv-dev-source failed \(Error: no space left on device\); its contents are unchanged\n$/,
-      );
-      fs.rmSync(dir, { recursive: true });
     });
 
     it("output: docker cp out of a stopped helper, gzipped into the file", async () => {

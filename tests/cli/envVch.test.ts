@@ -56,31 +56,6 @@ describe("npm run env", () => {
       // The key is never on a command line.
       for (const call of result.calls) assert.ok(!call.args.join(" ").includes("KEY PEM"));
     });
-
-    it("syncs through the same stopped helper and docker cp (no bind mounts on a VCH)", async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-sync-"));
-      fs.writeFileSync(path.join(dir, "a"), "a\n");
-      const result = await env(["sync", dir, "--stack", "alice"], responder(VCH_OUTPUTS));
-      assert.equal(result.code, 0, result.err);
-      assert.deepEqual(dockerArgs(result.calls).slice(2, 5), [
-        [
-          "create",
-          "--name",
-          "buildenv-alice-sync-c0ffee00",
-          "-v",
-          "buildenv-alice-source:/workspace/source",
-          VCH_OUTPUTS.buildImage,
-          "true",
-        ],
-        ["cp", "-", "buildenv-alice-sync-c0ffee00:/workspace/source"],
-        ["rm", "-f", "buildenv-alice-sync-c0ffee00"],
-      ]);
-      for (const call of result.calls.filter((c) => c.command === "docker")) {
-        assert.equal(call.env.DOCKER_API_VERSION, "1.25");
-        assert.ok(!call.args.some((a) => a.includes(dir)), "no host path reaches the VCH");
-      }
-      fs.rmSync(dir, { recursive: true });
-    });
   });
 
   describe("status", () => {
