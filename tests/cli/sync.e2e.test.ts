@@ -1,0 +1,290 @@
+/**
+ * Incremental sync against a real Docker engine (issue 18): the volume's tree is read back with
+ * `docker cp` and the system `tar` and `find`, never with the code under test. Runs when
+ * BUILDENV_E2E_DOCKER_HOST and BUILDENV_E2E_IMAGE are set (`.ci/run` starts an engine).
+ */
+import * as assert from "assert/strict";
+import { execFileSync, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { volumeScriptArgs } from "../../cli/workspace/docker";
+import { EngineApi } from "../../cli/workspace/engineApi";
+import { spawnRunner } from "../../cli/workspace/process";
+import { SyncResult, holderName, syncTree } from "../../cli/workspace/sync";
+
+const DOCKER_HOST = process.env.BUILDENV_E2E_DOCKER_HOST;
+const BASE_IMAGE = process.env.BUILDENV_E2E_IMAGE;
+const ID = `bsync-${process.pid}`;
+const IMAGE = `buildenv-e2e-${ID}:full`;
+const VOLUME = `buildenv-e2e-${ID}-source`;
+const HOLDER = holderName(VOLUME);
+
+function docker(args: string[], input?: Buffer): string {
+  return execFileSync("docker", args, {
+    env: { ...process.env, DOCKER_HOST },
+    encoding: "utf8",
+    input,
+    stdio: ["pipe", "pipe", "pipe"],
+    maxBuffer: 1 << 30,
+  }).trim();
+}
+
+/** Runs `script` in a container with the volume at /v, as a build would. */
+function inVolume(script: string): string {
+  return docker(["run", "--rm", "-v", `${VOLUME}:/v`, "-w", "/v", IMAGE, "sh", "-c", script]);
+}
+
+/**
+ * The volume's tree as the system's tools see it: `docker cp` out of the holder, extracted by
+ * `tar`, listed by `find` as `<type> <mode> <path>`, with each regular file's sha256 from
+ * `sha256sum` (the sync records themselves are left out: they are checked on their own).
+ */
+function volumeTree(work: string): string {
+  const out = fs.mkdtempSync(path.join(work, "out-"));
+  const archive = execFileSync("docker", ["cp", `${HOLDER}:/workspace/source/.`, "-"], {
+    env: { ...process.env, DOCKER_HOST },
+    maxBuffer: 1 << 30,
+  });
+  // Sync rounds mtimes up to whole seconds, so tar may see them a moment ahead.
+  execFileSync("tar", ["-x", "--warning=no-timestamp", "-C", out], { input: archive });
+  const listing = treeListing(out);
+  fs.rmSync(out, { recursive: true, force: true });
+  return listing;
+}
+
+function treeListing(dir: string, except: string[] = []): string {
+  const prune = [".buildenv-sync", ".git", ...except].flatMap((name) => [
+    "-path",
+    `./${name}`,
+    "-prune",
+    "-o",
+  ]);
+  const lines = execFileSync("find", [".", "-mindepth", "1", ...prune, "-printf", "%y %m %p\\n"], {
+    cwd: dir,
+    encoding: "utf8",
+  })
+    .trim()
+    .split("\n")
+    .sort();
+  return lines
+    .map((line) => {
+      const file = line.slice(line.indexOf(" ./") + 1);
+      if (!line.startsWith("f ")) return line;
+      const sum = execFileSync("sha256sum", [file], { cwd: dir, encoding: "utf8" }).split(" ")[0];
+      return `${line} ${sum}`;
+    })
+    .join("\n");
+}
+
+function git(dir: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+}
+
+describe("sync on a real Docker engine", function () {
+  this.timeout(180_000);
+  let work: string;
+  let tree: string;
+  let api: EngineApi;
+  const logs: string[] = [];
+
+  async function sync(clean = false, cacheDir = path.join(work, "cache")): Promise<SyncResult> {
+    logs.length = 0;
+    return syncTree(
+      { dir: tree, exclude: [], clean },
+      {
+        api,
+        dockerHost: DOCKER_HOST!,
+        stack: "e2e",
+        volume: VOLUME,
+        image: IMAGE,
+        cacheDir,
+        runScript: (script, args) =>
+          spawnRunner("docker", volumeScriptArgs(IMAGE, VOLUME, "source", script, args), {
+            env: { ...process.env, DOCKER_HOST },
+            stdout: "capture",
+            stderr: "capture",
+          }),
+        log: (line) => logs.push(line),
+        progress: { write: () => true },
+      },
+    );
+  }
+
+  before(function () {
+    if (!DOCKER_HOST || !BASE_IMAGE) {
+      console.log(
+        "skipping: BUILDENV_E2E_DOCKER_HOST / BUILDENV_E2E_IMAGE not set (.ci/run starts an engine)",
+      );
+      this.skip();
+    }
+    cleanUp();
+    docker(["run", "--name", `${ID}-img`, BASE_IMAGE, "busybox", "--install", "-s", "/bin"]);
+    docker(["commit", `${ID}-img`, IMAGE]);
+    docker(["rm", `${ID}-img`]);
+    docker(["volume", "create", VOLUME]);
+    api = new EngineApi({ dockerHost: DOCKER_HOST });
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-e2e-sync-"));
+    tree = path.join(work, "tree");
+    fs.mkdirSync(path.join(tree, "src", "deep"), { recursive: true });
+    fs.writeFileSync(path.join(tree, "Makefile"), "all:\n");
+    fs.writeFileSync(path.join(tree, "src", "main.c"), "int main(void) { return 0; }\n");
+    fs.writeFileSync(path.join(tree, "src", "util.c"), "int util;\n");
+    fs.writeFileSync(path.join(tree, "src", "deep", "a file.txt"), "spaces survive\n");
+    fs.writeFileSync(path.join(tree, "build.sh"), "#!/bin/sh\n", { mode: 0o755 });
+    fs.writeFileSync(path.join(tree, ".gitignore"), "*.o\nnode_modules/\n");
+    fs.symlinkSync("src/main.c", path.join(tree, "link"));
+    git(tree, "init", "-q");
+  });
+
+  after(function () {
+    if (DOCKER_HOST && BASE_IMAGE) {
+      api?.close();
+      cleanUp();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  function cleanUp(): void {
+    for (const args of [
+      ["rm", "-f", `${ID}-img`, HOLDER],
+      ["volume", "rm", "-f", VOLUME],
+      ["rmi", "-f", IMAGE],
+    ]) {
+      try {
+        docker(args);
+      } catch {
+        // not there
+      }
+    }
+  }
+
+  it("first sync: the volume holds exactly the checkout's files, with their modes", async () => {
+    const result = await sync();
+    assert.deepEqual(result, {
+      files: 7,
+      sent: 7,
+      // 5 + 29 + 10 + 15 + 10 + 18 bytes of the files, 10 of the link's text.
+      bytes: 97,
+      removed: 0,
+      upToDate: false,
+      repaired: false,
+    });
+    assert.equal(volumeTree(work), treeListing(tree));
+    assert.equal(inVolume("readlink link"), "src/main.c");
+    assert.equal(
+      docker(["ps", "-a", "--filter", `name=${HOLDER}`, "--format", "{{.Names}} {{.State}}"]),
+      `${HOLDER} created`,
+    );
+  });
+
+  it("a second sync with nothing changed writes nothing", async () => {
+    const before = inVolume("stat -c '%Y %i' .buildenv-sync/manifest");
+    const result = await sync();
+    assert.equal(result.upToDate, true);
+    assert.equal(result.sent, 0);
+    assert.equal(inVolume("stat -c '%Y %i' .buildenv-sync/manifest"), before);
+  });
+
+  it("sync after edits sends only the changed files; build state and unchanged mtimes survive", async () => {
+    inVolume("echo obj > src/main.o; mkdir -p node_modules/x; echo y > node_modules/x/y");
+    const untouched = inVolume("stat -c '%Y' src/util.c 'src/deep/a file.txt'");
+    fs.writeFileSync(path.join(tree, "src", "main.c"), "int main(void) { return 1; }\n");
+    fs.writeFileSync(path.join(tree, "src", "new.c"), "int added;\n");
+    fs.rmSync(path.join(tree, "Makefile"));
+    fs.chmodSync(path.join(tree, "src", "util.c"), 0o755);
+    const result = await sync();
+    assert.deepEqual(
+      { sent: result.sent, removed: result.removed, files: result.files },
+      { sent: 3, removed: 1, files: 7 },
+    );
+    assert.equal(
+      volumeTree(work),
+      [
+        treeListing(tree),
+        "d 755 ./node_modules",
+        "d 755 ./node_modules/x",
+        `f 644 ./node_modules/x/y ${sha256("y\n")}`,
+        `f 644 ./src/main.o ${sha256("obj\n")}`,
+      ]
+        .join("\n")
+        .split("\n")
+        .sort()
+        .join("\n"),
+    );
+    // util.c was resent for its mode; a file nobody touched keeps its mtime.
+    assert.equal(inVolume("stat -c '%Y' 'src/deep/a file.txt'"), untouched.split("\n")[1]);
+  });
+
+  it("--clean removes the build state and nothing the checkout lists", async () => {
+    const result = await sync(true);
+    assert.equal(result.sent, 0);
+    assert.equal(volumeTree(work), treeListing(tree));
+  });
+
+  it("a sync killed mid-transfer (SIGKILL) is repaired by the next one", async () => {
+    // 40 files of 4 MB: the upload takes long enough to be killed in the middle of it.
+    fs.mkdirSync(path.join(tree, "big"));
+    for (let i = 0; i < 40; i++) {
+      fs.writeFileSync(path.join(tree, "big", `f${i}`), Buffer.alloc(4 << 20, i));
+    }
+    fs.writeFileSync(path.join(tree, "src", "main.c"), "int main(void) { return 2; }\n");
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(__dirname, "..", "support", "syncChild.ts")],
+      {
+        env: {
+          ...process.env,
+          BUILDENV_SYNC_CHILD: JSON.stringify({
+            dockerHost: DOCKER_HOST,
+            dir: tree,
+            volume: VOLUME,
+            image: IMAGE,
+            cacheDir: path.join(work, "cache"),
+          }),
+        },
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
+    let stderr = "";
+    const killed = new Promise<NodeJS.Signals | null>((resolve) => {
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/env: sync \[/.test(stderr) && child.exitCode === null) child.kill("SIGKILL");
+      });
+      child.on("exit", (_code, signal) => resolve(signal));
+    });
+    assert.equal(await killed, "SIGKILL", stderr);
+    // The journal names a sync the manifest does not: the records say the last sync did not finish.
+    const records = inVolume("cat .buildenv-sync/pending; head -n 1 .buildenv-sync/manifest");
+    const pendingId = /"syncId":"([0-9a-f]+)"/.exec(records)![1];
+    const manifestId = /sync ([0-9a-f]+)$/.exec(records)![1];
+    assert.notEqual(pendingId, manifestId);
+
+    const repaired = await sync();
+    assert.equal(repaired.repaired, true);
+    assert.equal(
+      logs[0],
+      `the last sync into ${VOLUME} did not finish; writing its 41 paths again`,
+    );
+    assert.equal(volumeTree(work), treeListing(tree));
+    assert.equal((await sync()).upToDate, true);
+  });
+
+  it("a sync from a second checkout's machine is seen by the first (the records are reread)", async () => {
+    const other = path.join(work, "other-cache");
+    fs.writeFileSync(path.join(tree, "src", "main.c"), "int main(void) { return 3; }\n");
+    assert.equal((await sync(false, other)).sent, 1);
+    // Back to what the first machine last sent: its copy of the records is stale, and noticed.
+    fs.writeFileSync(path.join(tree, "src", "main.c"), "int main(void) { return 2; }\n");
+    assert.equal((await sync()).sent, 1);
+    assert.equal(volumeTree(work), treeListing(tree));
+  });
+});
+
+function sha256(text: string): string {
+  return execFileSync("sha256sum", { input: text, encoding: "utf8" }).split(" ")[0];
+}
