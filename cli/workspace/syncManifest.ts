@@ -253,7 +253,10 @@ export function keepList(paths: readonly string[]): string {
 export const REMOVE_SCRIPT = [
   "set -e",
   `while IFS= read -r p; do`,
-  `  if [ -d "$p" ] && [ ! -L "$p" ]; then rmdir -- "$p" 2>/dev/null || true; else rm -f -- "$p"; fi`,
+  // Only what is there: busybox's `rm -f` fails on a path below a file (ENOTDIR), left by a sync
+  // cut short while turning a directory into a file, and would fail every sync after it
+  // (busybox libbb/remove_file.c: with -f only an lstat failing with ENOENT is ignored).
+  `  if [ -d "$p" ] && [ ! -L "$p" ]; then rmdir -- "$p" 2>/dev/null || true; elif [ -e "$p" ] || [ -L "$p" ]; then rm -f -- "$p"; fi`,
   `  d="$p"; while case "$d" in */*) true;; *) false;; esac; do d="\${d%/*}"; rmdir -- "$d" 2>/dev/null || break; done`,
   `done < ${REMOVE_FILE}`,
   `if [ "$1" = clean ]; then`,

@@ -188,7 +188,7 @@ describe("cli/workspace/syncManifest removal", function () {
         this.skip();
       }
       roots.push(path.dirname(bb.shell[0]));
-      const plain = volume(REMOVE);
+      const plain = volume(`${REMOVE}file.txt/child\n`);
       const first = run(plain, [], bb.shell, bb.env);
       assert.deepEqual([first.status, first.stderr], [0, ""]);
       assert.deepEqual(tree(plain), AFTER_REMOVE);
