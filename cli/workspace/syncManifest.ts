@@ -260,7 +260,10 @@ export const REMOVE_SCRIPT = [
   `  d="$p"; while case "$d" in */*) true;; *) false;; esac; do d="\${d%/*}"; rmdir -- "$d" 2>/dev/null || break; done`,
   `done < ${REMOVE_FILE}`,
   `if [ "$1" = clean ]; then`,
-  `  find . -mindepth 1 \\( -path ./${SYNC_DIR} -prune \\) -o -print | grep -vxF -f ${KEEP_FILE} | while IFS= read -r p; do rm -rf -- "$p"; done`,
+  // A name holding a newline (build state: sync refuses such names in the checkout) would print
+  // as two lines, the second one maybe a path to keep minus its `./`: removed by find itself
+  // (with `\;`: busybox find ran no `-exec {} +` inside an `-o` here).
+  `  find . -mindepth 1 \\( -path ./${SYNC_DIR} -prune \\) -o \\( -name '*\n*' -prune -exec rm -rf -- {} \\; \\) -o -print | grep -vxF -f ${KEEP_FILE} | while IFS= read -r p; do rm -rf -- "$p"; done`,
   `fi`,
   `rm -f -- ${REMOVE_FILE} ${KEEP_FILE}`,
 ].join("\n");

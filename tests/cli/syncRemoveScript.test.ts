@@ -11,7 +11,7 @@ import * as path from "path";
 import { REMOVE_SCRIPT, keepList } from "../../cli/workspace/syncManifest";
 
 /** A volume: `d` directories, `f` files (content = name), `l` symlinks to `target`. */
-function makeVolume(remove: string, keep?: string): string {
+function makeVolume(remove: string, keep?: string, newlines = false): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "sync-remove-"));
   const files = [
     ".buildenv-sync/manifest",
@@ -33,6 +33,12 @@ function makeVolume(remove: string, keep?: string): string {
   }
   fs.mkdirSync(path.join(root, "emptydir"));
   fs.symlinkSync("fulldir", path.join(root, "link"));
+  if (newlines) {
+    // Build state whose names find prints as two lines, the second a path to keep minus `./`.
+    fs.writeFileSync(path.join(root, "x\nkeep.txt"), "x");
+    fs.mkdirSync(path.join(root, "y\na"));
+    fs.writeFileSync(path.join(root, "y\na", "two.txt"), "y");
+  }
   fs.writeFileSync(path.join(root, ".buildenv-sync/remove"), remove);
   if (keep !== undefined) fs.writeFileSync(path.join(root, ".buildenv-sync/keep"), keep);
   return root;
@@ -40,13 +46,13 @@ function makeVolume(remove: string, keep?: string): string {
 
 /** The tree as the system find lists it: type letter and path, sorted by the path's bytes. */
 function tree(root: string): string[] {
-  const out = spawnSync("find", [".", "-mindepth", "1", "-printf", "%y %p\\n"], {
+  const out = spawnSync("find", [".", "-mindepth", "1", "-printf", "%y %p\\0"], {
     cwd: root,
     encoding: "utf8",
   });
   assert.equal(out.status, 0, out.stderr);
   return out.stdout
-    .split("\n")
+    .split("\0")
     .slice(0, -1)
     .sort((a, b) => Buffer.compare(Buffer.from(a.slice(2)), Buffer.from(b.slice(2))));
 }
@@ -103,8 +109,8 @@ const AFTER_REMOVE = [
 
 describe("cli/workspace/syncManifest removal", function () {
   const roots: string[] = [];
-  const volume = (remove: string, keep?: string) => {
-    const root = makeVolume(remove, keep);
+  const volume = (remove: string, keep?: string, newlines = false) => {
+    const root = makeVolume(remove, keep, newlines);
     roots.push(root);
     return root;
   };
@@ -142,8 +148,8 @@ describe("cli/workspace/syncManifest removal", function () {
       assert.deepEqual(tree(root), AFTER_REMOVE);
     });
 
-    it("with clean, also removes everything keep does not list, but not .buildenv-sync", function () {
-      const root = volume(REMOVE, KEEP);
+    it("with clean, also removes everything keep does not list, names with a newline too, but not .buildenv-sync", function () {
+      const root = volume(REMOVE, KEEP, true);
       const result = run(root, ["clean"]);
       assert.deepEqual([result.status, result.stderr], [0, ""]);
       assert.deepEqual(tree(root), [
@@ -192,7 +198,7 @@ describe("cli/workspace/syncManifest removal", function () {
       const first = run(plain, [], bb.shell, bb.env);
       assert.deepEqual([first.status, first.stderr], [0, ""]);
       assert.deepEqual(tree(plain), AFTER_REMOVE);
-      const clean = volume(REMOVE, KEEP);
+      const clean = volume(REMOVE, KEEP, true);
       const second = run(clean, ["clean"], bb.shell, bb.env);
       assert.deepEqual([second.status, second.stderr], [0, ""]);
       assert.deepEqual(tree(clean), [
