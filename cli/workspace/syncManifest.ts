@@ -255,7 +255,8 @@ export const REMOVE_SCRIPT = [
   `while IFS= read -r p; do`,
   // Only what is there: busybox's `rm -f` fails on a path below a file (ENOTDIR), left by a sync
   // cut short while turning a directory into a file, and would fail every sync after it
-  // (busybox libbb/remove_file.c: with -f only an lstat failing with ENOENT is ignored).
+  // (busybox libbb/remove_file.c:38-52 at 267b925: with -f only an lstat failing with
+  // ENOENT is ignored; the message is the system busybox's).
   `  if [ -d "$p" ] && [ ! -L "$p" ]; then rmdir -- "$p" 2>/dev/null || true; elif [ -e "$p" ] || [ -L "$p" ]; then rm -f -- "$p"; fi`,
   `  d="$p"; while case "$d" in */*) true;; *) false;; esac; do d="\${d%/*}"; rmdir -- "$d" 2>/dev/null || break; done`,
   `done < ${REMOVE_FILE}`,
