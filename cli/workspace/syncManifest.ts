@@ -38,8 +38,11 @@ export interface SyncEntry {
 
 /** The manifest's text: its header, then one `git ls-tree -r -l` line per entry in git's order. */
 export function formatManifest(syncId: string, entries: readonly SyncEntry[]): string {
+  // git orders a tree entry as its name and `/` (git read-cache.c base_name_compare, in tree.c
+  // in newer git; the test checks the system git's ls-tree).
+  const key = (e: SyncEntry) => (e.mode === "040000" ? `${e.path}/` : e.path);
   const lines = [...entries]
-    .sort((a, b) => compareUtf8(a.path, b.path))
+    .sort((a, b) => compareUtf8(key(a), key(b)))
     .map((e) => {
       const type = e.mode === "040000" ? "tree" : "blob";
       const size = e.mode === "040000" ? "-" : String(e.size);

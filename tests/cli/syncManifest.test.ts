@@ -155,22 +155,22 @@ describe("cli/workspace/syncManifest", function () {
         expected.toString("utf8"),
         /97b6bebc814eacde226c2e67d5561a8afb4e5a3b 12345678\tbig\.bin\n/,
       );
-      assert.match(expected.toString("utf8"), / {7}0\tempty\n/);
     });
 
-    it("writes a directory entry as `git ls-tree -l` prints a tree holding an empty tree", function () {
-      const tree = git(repo, ["mktree"], Buffer.from(`040000 tree ${EMPTY_TREE}\tsub\n`))
-        .toString()
-        .trim();
+    it("writes a directory entry as `git ls-tree -l` prints an empty tree, in git's order", function () {
+      // git orders a tree as its name and `/` (read-cache.c base_name_compare): `sub-x` first.
+      const e = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
+      const input = `040000 tree ${EMPTY_TREE}\tsub\n100644 blob ${e}\tsub-x\n`;
+      const tree = git(repo, ["mktree"], Buffer.from(input)).toString().trim();
       const expected = git(repo, ["ls-tree", "-l", tree]).toString("utf8");
-      assert.equal(expected, `040000 tree ${EMPTY_TREE}       -\tsub\n`);
       assert.equal(
-        formatManifest("s", [{ mode: "040000", sha1: EMPTY_TREE, size: 0, path: "sub" }]),
-        `${HEADER}s\n${expected}`,
+        expected,
+        `100644 blob ${e}       0\tsub-x\n040000 tree ${EMPTY_TREE}       -\tsub\n`,
       );
-    });
-
-    it("of no entries is the header alone", function () {
+      const dir: SyncEntry = { mode: "040000", sha1: EMPTY_TREE, size: 0, path: "sub" };
+      const file: SyncEntry = { mode: "100644", sha1: e, size: 0, path: "sub-x" };
+      assert.equal(formatManifest("s", [dir, file]), `${HEADER}s\n${expected}`);
+      assert.equal(formatManifest("s", [file, dir]), `${HEADER}s\n${expected}`);
       assert.equal(formatManifest("e", []), `${HEADER}e\n`);
     });
   });
