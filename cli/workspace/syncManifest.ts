@@ -38,8 +38,11 @@ export interface SyncEntry {
 
 /** The manifest's text: its header, then one `git ls-tree -r -l` line per entry in git's order. */
 export function formatManifest(syncId: string, entries: readonly SyncEntry[]): string {
+  // git orders a tree entry as its name and `/` (git read-cache.c base_name_compare, in tree.c
+  // in newer git; the test checks the system git's ls-tree).
+  const key = (e: SyncEntry) => (e.mode === "040000" ? `${e.path}/` : e.path);
   const lines = [...entries]
-    .sort((a, b) => compareUtf8(a.path, b.path))
+    .sort((a, b) => compareUtf8(key(a), key(b)))
     .map((e) => {
       const type = e.mode === "040000" ? "tree" : "blob";
       const size = e.mode === "040000" ? "-" : String(e.size);
@@ -253,11 +256,18 @@ export function keepList(paths: readonly string[]): string {
 export const REMOVE_SCRIPT = [
   "set -e",
   `while IFS= read -r p; do`,
-  `  if [ -d "$p" ] && [ ! -L "$p" ]; then rmdir -- "$p" 2>/dev/null || true; else rm -f -- "$p"; fi`,
+  // Only what is there: busybox's `rm -f` fails on a path below a file (ENOTDIR), left by a sync
+  // cut short while turning a directory into a file, and would fail every sync after it
+  // (busybox libbb/remove_file.c:38-52 at 267b925: with -f only an lstat failing with
+  // ENOENT is ignored; the message is the system busybox's).
+  `  if [ -d "$p" ] && [ ! -L "$p" ]; then rmdir -- "$p" 2>/dev/null || true; elif [ -e "$p" ] || [ -L "$p" ]; then rm -f -- "$p"; fi`,
   `  d="$p"; while case "$d" in */*) true;; *) false;; esac; do d="\${d%/*}"; rmdir -- "$d" 2>/dev/null || break; done`,
   `done < ${REMOVE_FILE}`,
   `if [ "$1" = clean ]; then`,
-  `  find . -mindepth 1 \\( -path ./${SYNC_DIR} -prune \\) -o -print | grep -vxF -f ${KEEP_FILE} | while IFS= read -r p; do rm -rf -- "$p"; done`,
+  // A name holding a newline (build state: sync refuses such names in the checkout) would print
+  // as two lines, the second one maybe a path to keep minus its `./`: removed by find itself
+  // (with `\;`: busybox find ran no `-exec {} +` inside an `-o` here).
+  `  find . -mindepth 1 \\( -path ./${SYNC_DIR} -prune \\) -o \\( -name '*\n*' -prune -exec rm -rf -- {} \\; \\) -o -print | grep -vxF -f ${KEEP_FILE} | while IFS= read -r p; do rm -rf -- "$p"; done`,
   `fi`,
   `rm -f -- ${REMOVE_FILE} ${KEEP_FILE}`,
 ].join("\n");
