@@ -102,7 +102,11 @@ export function buildCommandLine(
   for (const name of Object.keys(caches).sort()) {
     const { volume, path, env } = caches[name];
     mounts.push(`-v ${shellWord(`${volume}:${path}`)}`);
-    mounts.push(...Object.keys(env).sort().map((k) => `-e ${shellWord(`${k}=${env[k]}`)}`));
+    mounts.push(
+      ...Object.keys(env)
+        .sort()
+        .map((k) => `-e ${shellWord(`${k}=${env[k]}`)}`),
+    );
   }
   const workdir = "source" in volumes ? `${WORKSPACE}/source` : WORKSPACE;
   return [

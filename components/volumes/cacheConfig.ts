@@ -123,7 +123,9 @@ export function parseCaches(
   for (const name of Object.keys(parsed).sort()) {
     const key = `buildenv:caches.${name}`;
     if (!VOLUME_KEY_PATTERN.test(name)) {
-      problems.push(`buildenv:caches: cache name ${show(name)} is not valid; use ${VOLUME_KEY_RULE}`);
+      problems.push(
+        `buildenv:caches: cache name ${show(name)} is not valid; use ${VOLUME_KEY_RULE}`,
+      );
       continue;
     }
     if (volumeKeys.includes(name)) {
@@ -147,7 +149,10 @@ export function parseCaches(
           problems.push(
             `${key}.path: ${show(cache.path)} is also the path of buildenv:caches.${other}; two caches cannot share a path`,
           );
-        } else if (cache.path.startsWith(`${otherPath}/`) || otherPath.startsWith(`${cache.path}/`)) {
+        } else if (
+          cache.path.startsWith(`${otherPath}/`) ||
+          otherPath.startsWith(`${cache.path}/`)
+        ) {
           problems.push(
             `${key}.path: ${show(cache.path)} and the path ${show(otherPath)} of buildenv:caches.${other} are nested; one cache would hide part of the other`,
           );
@@ -159,9 +164,7 @@ export function parseCaches(
     for (const variable of Object.keys(cache.env ?? {}).sort()) {
       const value = cache.env![variable];
       if (!ENV_NAME_PATTERN.test(variable)) {
-        problems.push(
-          `${key}.env: ${show(variable)} is not a variable name; use ${ENV_NAME_RULE}`,
-        );
+        problems.push(`${key}.env: ${show(variable)} is not a variable name; use ${ENV_NAME_RULE}`);
         continue;
       }
       // eslint-disable-next-line no-control-regex
