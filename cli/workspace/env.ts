@@ -12,6 +12,8 @@ import * as path from "path";
 import * as zlib from "zlib";
 import { ENV_USAGE, EnvCommand, parseEnvArgs } from "./args";
 import { selectFiles, tarStream } from "./archive";
+import { cacheVerb } from "./cache";
+import { mountedVolumes } from "./cacheMounts";
 import {
   ABORT_SCRIPT,
   PING_ARGS,
@@ -196,7 +198,7 @@ async function status(
     if (version.code !== 0) {
       engine = { reachable: false, reason: firstLine(version.stderr) };
     } else {
-      const names = Object.values(outputs.volumes).sort();
+      const names = mountedVolumes(outputs);
       const present: Record<string, boolean> = {};
       for (const name of names) {
         // One call per volume: a single call stops reporting at the first missing one.
@@ -243,12 +245,13 @@ async function verb(
         }
         computeClass = outputs.computeClasses[command.priority];
       }
-      await docker.requireVolumes(Object.values(outputs.volumes).sort(), stack);
+      await docker.requireVolumes(mountedVolumes(outputs), stack);
       const name = `buildenv-${stack}-run-${id}`;
       const result = await docker.run(
         runArgs({
           image: outputs.buildImage,
           volumes: outputs.volumes,
+          caches: outputs.caches,
           computeClass,
           name,
           keep: command.keep,
@@ -262,11 +265,12 @@ async function verb(
       return result.code;
     }
     case "shell": {
-      await docker.requireVolumes(Object.values(outputs.volumes).sort(), stack);
+      await docker.requireVolumes(mountedVolumes(outputs), stack);
       const result = await docker.run(
         shellArgs({
           image: outputs.buildImage,
           volumes: outputs.volumes,
+          caches: outputs.caches,
           computeClass: outputs.computeClass,
           name: `buildenv-${stack}-shell-${id}`,
         }),
@@ -278,6 +282,8 @@ async function verb(
       return sync(command, deps, stack, outputs, docker, id, now, log);
     case "output":
       return output(command, deps, stack, outputs, docker, id, now, log);
+    case "cache":
+      return cacheVerb(command, stack, outputs, docker, deps.out, id);
   }
 }
 
