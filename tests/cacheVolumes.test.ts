@@ -8,7 +8,8 @@ import * as childProcess from "child_process";
 import { vicCapacityMiB } from "../components/volumes/buildVolume";
 import { buildCommandLine } from "../program";
 import { DEFAULT_COMPUTE_CLASSES } from "../components/compute/config";
-import { isSecret, mocks } from "./support/harness";
+import { isSecret, mocks, revealDeep } from "./support/harness";
+import { runPolicies } from "../policy/policies";
 import {
   Evaluation,
   SCHEMAS_DIR,
@@ -24,6 +25,7 @@ import {
   FUTURE,
   REPO_ROOT,
   resolveAll,
+  NOW,
   runStack,
   stubVsphere,
   vchStackConfig,
@@ -217,6 +219,38 @@ describe("caches (buildenv:caches) in the program", () => {
     );
     // vic-machine delete --force deletes the stores, and the cache with them (store_files.go:321-394).
     assert.doesNotMatch(String(vchCommand().inputs.delete), /--force/);
+  });
+
+  it("passes every policy of the pack, which would catch a forced delete of a cache's VCH", async () => {
+    const disposable = {
+      "buildenv:volumes": { source: { capacity: "2GB" }, output: { capacity: "4GB" } },
+      "buildenv:caches": { go: GO },
+    };
+    await runStack(vchStackConfig(disposable));
+    const resources = () =>
+      mocks.resources
+        .filter((r) => r.custom)
+        .map((r) => ({
+          type: r.type,
+          name: r.name,
+          props: revealDeep(r.inputs) as Record<string, unknown>,
+          urn: mocks.urns.get(`${r.type}::${r.name}`),
+          dependencies: mocks.optionsOf(r.type, r.name).dependencies,
+        }));
+    assert.deepStrictEqual(
+      runPolicies(resources(), {}, () => NOW),
+      [],
+    );
+    // The same stack had the VCH been deleted with --force, as without the cache.
+    const forced = resources().map((r) =>
+      r.name === "buildenv-dev-vch"
+        ? { ...r, props: { ...r.props, delete: `${String(r.props.delete)} --force` } }
+        : r,
+    );
+    assert.deepStrictEqual(
+      runPolicies(forced, {}, () => NOW).map((v) => v.split(":")[0]),
+      ["buildenv-kept-volumes-keep-stores"],
+    );
   });
 
   describe("plans (tests/support/plan.ts)", function () {
