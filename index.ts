@@ -9,6 +9,7 @@ export = async () => {
   return {
     dockerHost: env.dockerHost,
     volumes: env.volumes,
+    caches: env.caches,
     buildImage: env.buildImage,
     buildImageManifest: env.buildImageManifest,
     buildImageTag: env.buildImageTag,

@@ -13,6 +13,7 @@ import { declareRegistryAccess } from "./components/registry/access";
 import { FarmPool } from "./components/vic/farmPool";
 import { VsphereInventory, lookUpInventory } from "./components/vic/inventory";
 import { BuildVolume } from "./components/volumes/buildVolume";
+import { declareCacheVolumes } from "./components/volumes/cacheVolumes";
 
 /** Where volumes are mounted in build containers: `/workspace/<volume>`. */
 export const WORKSPACE = "/workspace";
@@ -20,6 +21,8 @@ export const WORKSPACE = "/workspace";
 export interface BuildEnvironmentOutputs {
   dockerHost: pulumi.Output<string>;
   volumes: Record<string, pulumi.Output<string>>;
+  /** `buildenv:caches` by name: volume, mount path and variables (empty without caches). */
+  caches: pulumi.Output<Record<string, CacheLine>>;
   buildImage: pulumi.Output<string>;
   buildImageManifest: string;
   buildImageTag: string;
@@ -72,9 +75,17 @@ export async function stackInventory(
   return lookUpInventory(config.host, config.farm, findsPool);
 }
 
+/** One cache as the `caches` output and the docker run line have it. */
+export interface CacheLine {
+  volume: string;
+  path: string;
+  env: Record<string, string>;
+}
+
 /**
  * The docker run line that runs a command in the environment (append the command): volumes at
- * /workspace/<name>, the class's limits, the source volume as working directory. Every value is
+ * /workspace/<name>, caches at their paths with their variables (by cache name, variables by
+ * name), the class's limits, the source volume as working directory. Every value is
  * one shell word: bare when it holds only characters no POSIX shell treats specially, else in
  * single quotes (config.ts limits today's names, but the line is copied into shells and CI steps,
  * so it must not depend on that).
@@ -83,10 +94,20 @@ export function buildCommandLine(
   image: string,
   volumes: Record<string, string>,
   computeClass: ComputeClass,
+  caches: Record<string, CacheLine> = {},
 ): string {
   const mounts = Object.keys(volumes)
     .sort()
     .map((volume) => `-v ${shellWord(`${volumes[volume]}:${WORKSPACE}/${volume}`)}`);
+  for (const name of Object.keys(caches).sort()) {
+    const { volume, path, env } = caches[name];
+    mounts.push(`-v ${shellWord(`${volume}:${path}`)}`);
+    mounts.push(
+      ...Object.keys(env)
+        .sort()
+        .map((k) => `-e ${shellWord(`${k}=${env[k]}`)}`),
+    );
+  }
   const workdir = "source" in volumes ? `${WORKSPACE}/source` : WORKSPACE;
   return [
     "docker run --rm",
@@ -169,7 +190,9 @@ export function buildEnvironment(
     stack: config.stack,
     owner: config.owner,
     computeClass: config.computeClass,
-    volumesDisposable: volumeKeys.every((v) => !config.volumes[v].keep),
+    // A cache is a kept volume too (volumes/cacheVolumes.ts).
+    volumesDisposable:
+      volumeKeys.every((v) => !config.volumes[v].keep) && Object.keys(config.caches).length === 0,
     ...(access?.hostLogin ? { registryAuth: access.hostLogin } : {}),
     // A VCH pulls from a registry with a private CA only when told of it (--registry-ca).
     ...(config.registry?.ca && config.host.kind === "vch"
@@ -201,6 +224,24 @@ export function buildEnvironment(
     }).volumeName;
   }
 
+  const cacheMounts = declareCacheVolumes(prefix, {
+    host,
+    stack: config.stack,
+    caches: config.caches,
+    owner: config.owner,
+    priority: config.priority,
+    ...(config.expiresAt ? { expiresAt: config.expiresAt } : {}),
+    shared: config.shared,
+  });
+  const caches = pulumi.all(
+    Object.fromEntries(
+      Object.entries(cacheMounts).map(([name, c]) => [
+        name,
+        c.volume.apply((volume): CacheLine => ({ volume, path: c.path, env: c.env })),
+      ]),
+    ),
+  );
+
   const image = new BuildImage(`${prefix}-image`, {
     config: config.buildImage,
     tag,
@@ -215,6 +256,7 @@ export function buildEnvironment(
   const outputs: BuildEnvironmentOutputs = {
     dockerHost: host.dockerHost,
     volumes,
+    caches,
     buildImage: image.ref,
     buildImageManifest: manifest,
     buildImageTag: tag,
@@ -222,8 +264,8 @@ export function buildEnvironment(
     computeClasses: config.computeClasses,
     expiresAt: config.expiresAt ?? "never",
     buildCommand: pulumi
-      .all([image.ref, pulumi.all(volumes)])
-      .apply(([ref, names]) => buildCommandLine(ref, names, config.computeClass)),
+      .all([image.ref, pulumi.all(volumes), caches])
+      .apply(([ref, names, lines]) => buildCommandLine(ref, names, config.computeClass, lines)),
   };
 
   if (host.vch) {

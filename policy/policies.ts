@@ -33,6 +33,7 @@ import {
   harborRobotLeastPrivilegePolicy,
 } from "./harbor";
 import { makeDeveloperStackExpiryPolicy } from "./expiry";
+import { keptVolumeStoresPolicy } from "./keptVolumes";
 
 export * from "./common";
 export * from "./docker";
@@ -40,6 +41,7 @@ export * from "./vch";
 export * from "./github";
 export * from "./harbor";
 export * from "./expiry";
+export * from "./keptVolumes";
 
 /**
  * Every policy of the pack, the stack expiry policy reading the given clock.
@@ -62,6 +64,7 @@ export function makePolicies(now: () => Date = () => new Date()): policy.Policie
     harborRetentionImmutablePolicy,
     vchInFarmPoolPolicy,
     farmPoolLimitPolicy,
+    keptVolumeStoresPolicy,
   ];
 }
 

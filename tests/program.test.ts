@@ -110,6 +110,7 @@ describe("program on the local engine", () => {
     assert.deepStrictEqual(await resolveAll(outputs), {
       dockerHost: "unix:///tmp/d.sock",
       volumes: { output: "buildenv-dev-output", source: "buildenv-dev-source" },
+      caches: {},
       buildImage: `buildenv-build:${DEFAULT_TAG}`,
       buildImageManifest: manifest,
       buildImageTag: DEFAULT_TAG,

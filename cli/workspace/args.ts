@@ -24,6 +24,8 @@ verbs:
   output [--to <file.tar.gz>]     the output volume as a gzipped tar archive
                                   (default: buildenv-<stack>-output.tar.gz)
   shell                           an interactive shell in the build image with the volumes
+  cache list                      the stack's caches (buildenv:caches): volume, path, variables
+  cache clear <name>              empty the cache's volume (the volume itself stays)
   --help                          this text`;
 
 export type EnvCommand =
@@ -32,9 +34,11 @@ export type EnvCommand =
   | { verb: "sync"; stack?: string; dir: string; exclude: string[]; clean: boolean }
   | { verb: "run"; stack?: string; priority?: Priority; keep: boolean; command: string[] }
   | { verb: "output"; stack?: string; to?: string }
-  | { verb: "shell"; stack?: string };
+  | { verb: "shell"; stack?: string }
+  | { verb: "cache"; stack?: string; action: "list" }
+  | { verb: "cache"; stack?: string; action: "clear"; name: string };
 
-const VERBS = ["status", "sync", "run", "output", "shell"] as const;
+const VERBS = ["status", "sync", "run", "output", "shell", "cache"] as const;
 
 function usage(message: string): CliError {
   return new CliError(`${message}\n${ENV_USAGE}`, 2);
@@ -67,6 +71,7 @@ export function parseEnvArgs(argv: readonly string[]): EnvCommand {
     run: ["--stack", "--priority", "--keep"],
     output: ["--stack", "--to"],
     shell: ["--stack"],
+    cache: ["--stack"],
   };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -120,7 +125,7 @@ export function parseEnvArgs(argv: readonly string[]): EnvCommand {
     positional.push(arg);
   }
 
-  const maxPositional = verb === "sync" ? 1 : 0;
+  const maxPositional = verb === "sync" ? 1 : verb === "cache" ? 2 : 0;
   if (verb !== "run" && command !== undefined) {
     throw usage(`${verb}: takes no command after --`);
   }
@@ -140,9 +145,30 @@ export function parseEnvArgs(argv: readonly string[]): EnvCommand {
       return { verb, ...withStack, ...(priority ? { priority } : {}), keep, command };
     case "output":
       return { verb, ...withStack, ...(to === undefined ? {} : { to }) };
+    case "cache":
+      return cacheCommand(positional, withStack);
     default:
       return { verb: "shell", ...withStack };
   }
+}
+
+function cacheCommand(positional: string[], withStack: { stack?: string }): EnvCommand {
+  const [action, name] = positional;
+  if (action === "list") {
+    if (name !== undefined) throw usage(`cache list: unexpected argument "${name}"`);
+    return { verb: "cache", ...withStack, action };
+  }
+  if (action === "clear") {
+    if (name === undefined) {
+      throw usage("cache clear: no cache name given; e.g. npm run env -- cache clear go");
+    }
+    return { verb: "cache", ...withStack, action, name };
+  }
+  throw usage(
+    action === undefined
+      ? "cache: no action given; one of list, clear <name>"
+      : `cache: unknown action "${action}"; one of list, clear <name>`,
+  );
 }
 
 export type UpMode = "up" | "preview" | "destroy";

@@ -5,6 +5,7 @@
  * the client's environment: a VCH gets TLS and API version 1.25.
  */
 import { ComputeClass, DOCKER_CPU_SHARES } from "../../components/compute/config";
+import { CacheMount, cacheArgs } from "./cacheMounts";
 import { HostKind } from "./outputs";
 
 /**
@@ -83,6 +84,8 @@ function workdir(volumes: Record<string, string>): string {
 export interface RunSpec {
   image: string;
   volumes: Record<string, string>;
+  /** Mounted at their paths with their variables (cacheMounts.ts). Default: none. */
+  caches?: Record<string, CacheMount>;
   computeClass: ComputeClass;
   /** Container name, so `--keep` can say which container to look at. */
   name: string;
@@ -100,6 +103,7 @@ export function runArgs(spec: RunSpec): string[] {
     spec.name,
     ...limitArgs(spec.computeClass),
     ...mountArgs(spec.volumes),
+    ...cacheArgs(spec.caches ?? {}),
     "-w",
     workdir(spec.volumes),
     spec.image,
@@ -117,6 +121,7 @@ export function shellArgs(spec: Omit<RunSpec, "command" | "keep">): string[] {
     spec.name,
     ...limitArgs(spec.computeClass),
     ...mountArgs(spec.volumes),
+    ...cacheArgs(spec.caches ?? {}),
     "-w",
     workdir(spec.volumes),
     spec.image,

@@ -11,6 +11,8 @@ import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
 import { ENV_USAGE, EnvCommand, parseEnvArgs } from "./args";
+import { cacheVerb } from "./cache";
+import { mountedVolumes } from "./cacheMounts";
 import { EngineApi, EngineError } from "./engineApi";
 import { syncTree } from "./sync";
 import {
@@ -194,7 +196,7 @@ async function status(
     if (version.code !== 0) {
       engine = { reachable: false, reason: firstLine(version.stderr) };
     } else {
-      const names = Object.values(outputs.volumes).sort();
+      const names = mountedVolumes(outputs);
       const present: Record<string, boolean> = {};
       for (const name of names) {
         // One call per volume: a single call stops reporting at the first missing one.
@@ -241,12 +243,13 @@ async function verb(
         }
         computeClass = outputs.computeClasses[command.priority];
       }
-      await docker.requireVolumes(Object.values(outputs.volumes).sort(), stack);
+      await docker.requireVolumes(mountedVolumes(outputs), stack);
       const name = `buildenv-${stack}-run-${id}`;
       const result = await docker.run(
         runArgs({
           image: outputs.buildImage,
           volumes: outputs.volumes,
+          caches: outputs.caches,
           computeClass,
           name,
           keep: command.keep,
@@ -260,11 +263,12 @@ async function verb(
       return result.code;
     }
     case "shell": {
-      await docker.requireVolumes(Object.values(outputs.volumes).sort(), stack);
+      await docker.requireVolumes(mountedVolumes(outputs), stack);
       const result = await docker.run(
         shellArgs({
           image: outputs.buildImage,
           volumes: outputs.volumes,
+          caches: outputs.caches,
           computeClass: outputs.computeClass,
           name: `buildenv-${stack}-shell-${id}`,
         }),
@@ -276,6 +280,8 @@ async function verb(
       return sync(command, deps, stack, outputs, docker, log);
     case "output":
       return output(command, deps, stack, outputs, docker, id, now, log);
+    case "cache":
+      return cacheVerb(command, stack, outputs, docker, deps.out, id);
   }
 }
 

@@ -4,6 +4,7 @@
  * can rely on them and a stack without outputs is one clear line.
  */
 import { ComputeClass, PRIORITIES, Priority } from "../../components/compute/config";
+import { CacheMount, parseCachesOutput } from "./cacheMounts";
 import { CliError } from "./process";
 
 /** The host kinds of `buildenv:host.kind`. */
@@ -22,6 +23,8 @@ export interface StackOutputs {
   dockerHost: string;
   /** Volume key (`source`, `output`, ...) → physical volume name. */
   volumes: Record<string, string>;
+  /** Cache name → volume, path and variables (`buildenv:caches`); empty for older stacks. */
+  caches: Record<string, CacheMount>;
   buildImage: string;
   buildImageTag: string;
   computeClass: ComputeClass;
@@ -76,6 +79,7 @@ export function parseStackOutputs(raw: unknown, stack: string): StackOutputs {
     kind: "local",
     dockerHost: text(raw, "dockerHost", stack),
     volumes: volumes as Record<string, string>,
+    caches: parseCachesOutput(raw.caches, stack),
     buildImage: text(raw, "buildImage", stack),
     buildImageTag: text(raw, "buildImageTag", stack),
     computeClass: computeClassOf(raw.computeClass, "computeClass", stack),

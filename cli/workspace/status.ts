@@ -3,6 +3,7 @@
  * what its engine says about the volumes.
  */
 import { ComputeClass, DOCKER_CPU_SHARES } from "../../components/compute/config";
+import { describeCache } from "./cacheMounts";
 import { StackOutputs } from "./outputs";
 
 /** Within this long of the expiry, status warns. */
@@ -45,6 +46,18 @@ export function formatStatus(
     const state = engine.reachable ? (engine.volumes[name] ? "present" : "MISSING") : "not checked";
     return `${i === 0 ? "volumes:     " : "             "}${key}: ${name} (${state})`;
   });
+  // Listed only when the stack has caches: older stacks, and most, have none.
+  const cacheLines = Object.keys(outputs.caches)
+    .sort()
+    .map((name, i) => {
+      const cache = outputs.caches[name];
+      const state = engine.reachable
+        ? engine.volumes[cache.volume]
+          ? "present"
+          : "MISSING"
+        : "not checked";
+      return `${i === 0 ? "caches:      " : "             "}${name}: ${describeCache(cache)} (${state})`;
+    });
   let expiry = "never";
   let warning: string | undefined;
   if (outputs.expiresAt !== "never") {
@@ -64,6 +77,7 @@ export function formatStatus(
       `stack:       ${stack}`,
       `host:        ${kind} ${outputs.dockerHost} (${hostState})`,
       ...(volumeLines.length > 0 ? volumeLines : ["volumes:     none"]),
+      ...cacheLines,
       `build image: ${outputs.buildImage}`,
       `image tag:   ${outputs.buildImageTag}`,
       `compute:     ${formatComputeClass(outputs.computeClass)}`,

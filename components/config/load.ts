@@ -24,6 +24,7 @@ import { RegistryConfig, parseRegistry } from "../registry/config";
 import { ciRobotNameProblems } from "../registry/harbor";
 import { FarmConfig, parseFarm } from "../vic/farm";
 import { vicMachineProblems } from "../vic/vchSpec";
+import { CacheConfig, parseCaches } from "../volumes/cacheConfig";
 import { VolumeConfig, parseVolumes } from "../volumes/config";
 import { ConfigError, ParseContext, show } from "./schema";
 
@@ -50,6 +51,8 @@ export interface BuildenvConfig {
   builderHost: string;
   /** Sorted by name, so resources are always declared in the same order. */
   volumes: Record<string, VolumeConfig>;
+  /** `buildenv:caches`, sorted by name; empty unless set. */
+  caches: Record<string, CacheConfig>;
   buildImage: BuildImageConfig;
   registry?: RegistryConfig;
   github?: GithubConfig;
@@ -73,6 +76,7 @@ export const CONFIG_KEYS = [
   "contact",
   "opsPassword",
   "farm",
+  "caches",
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -116,6 +120,8 @@ const PLAIN_BECAUSE: Partial<Record<ConfigKey, string>> = {
     "its values are the image manifest and tag and docker-build buildArgs, which are published in plain text; keep it plain and give the build no secret through a build argument",
   registry:
     "server, repository and username become image names, the Docker provider's registry address and GitHub Actions variables, all plain text; keep it plain (the password is buildenv:registryPassword, set with --secret)",
+  caches:
+    "its paths and env values become `docker run -v` and `-e` arguments of `npm run env -- run` and of the buildCommand output, all plain text; keep it plain and give no cache a credential in its env",
   host: "its values become vic-machine command-line flags, resource names and outputs, all plain text; keep it plain (the vSphere password is vsphere:password, set with --secret)",
 };
 
@@ -128,6 +134,7 @@ const STRUCTURED_KEYS: ReadonlySet<ConfigKey> = new Set([
   "registry",
   "github",
   "farm",
+  "caches",
 ]);
 
 /**
@@ -159,6 +166,14 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
   );
   const volumes = parseVolumes(
     raw.volumes,
+    host?.kind === "vch" ? host.volumeStores.map((s) => s.label) : undefined,
+    host?.kind,
+    problems,
+  );
+  const caches = parseCaches(
+    raw.caches,
+    ctx.stack,
+    volumes ? Object.keys(volumes) : [],
     host?.kind === "vch" ? host.volumeStores.map((s) => s.label) : undefined,
     host?.kind,
     problems,
@@ -213,6 +228,7 @@ export function parseConfig(raw: RawConfig, ctx: ParseContext): BuildenvConfig {
     builderHost:
       host!.kind === "local" ? host!.dockerHost : ctx.env.DOCKER_HOST || DEFAULT_DOCKER_HOST,
     volumes: volumes!,
+    caches: caches!,
     buildImage: buildImage!,
     ...(registry ? { registry } : {}),
     ...(github ? { github } : {}),

@@ -5,7 +5,7 @@ import { Priority } from "../compute/config";
 import { VolumeConfig } from "./config";
 import { scriptInterpreter } from "../vic/vicMachine";
 import { ensureVolumeScript } from "./adopt";
-import { volumeName } from "./names";
+import { cacheVolumeName, volumeName } from "./names";
 
 /**
  * A capacity in whole decimal MB as VIC's `Capacity` driver option: a bare number there is MiB
@@ -41,8 +41,14 @@ export interface BuildVolumeArgs {
   host: VolumeHost;
   /** The stack name; part of the physical name so two stacks never share a volume. */
   stack: string;
-  /** The volume's key in `buildenv:volumes`, e.g. `source`. */
+  /** The volume's key in `buildenv:volumes`, e.g. `source` (or in `buildenv:caches`, with `cache`). */
   volume: string;
+  /**
+   * Whether `volume` names a cache of `buildenv:caches`: then the physical name is
+   * `buildenv-<stack>-cache-<name>` and the label `buildenv.cache` (not `buildenv.volume`) names
+   * it. Default: false.
+   */
+  cache?: boolean;
   /** Capacity (whole MB), keep and store. */
   config: VolumeConfig;
   /** Recorded in labels so anyone (and the policy pack) can tell whose volume it is. */
@@ -65,7 +71,7 @@ export function volumeLabels(
     "buildenv.priority": args.priority,
     "buildenv.shared": String(args.shared),
     "buildenv.stack": args.stack,
-    "buildenv.volume": args.volume,
+    [args.cache ? "buildenv.cache" : "buildenv.volume"]: args.volume,
   };
   return Object.keys(labels)
     .sort()
@@ -121,14 +127,16 @@ export function volumeOptions(
  * and is adopted again by the next `pulumi up` (see {@link volumeOptions}).
  */
 export class BuildVolume extends pulumi.ComponentResource {
-  /** The physical volume name, `buildenv-<stack>-<volume>`. */
+  /** The physical volume name, `buildenv-<stack>-<volume>` (a cache's: `buildenv-<stack>-cache-<name>`). */
   readonly volumeName: pulumi.Output<string>;
 
   constructor(name: string, args: BuildVolumeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("buildenv:storage:BuildVolume", name, {}, opts);
 
     const driverOpts = args.host.volumeDriverOptions(args.config);
-    const physicalName = volumeName(args.stack, args.volume);
+    const physicalName = args.cache
+      ? cacheVolumeName(args.stack, args.volume)
+      : volumeName(args.stack, args.volume);
     const labels = volumeLabels(args);
     const adoption = args.host.volumeAdoption;
     const ensured = adoption

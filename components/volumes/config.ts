@@ -20,7 +20,8 @@ export const DEFAULT_VOLUMES: Readonly<Record<string, { capacity: string; keep: 
   source: { capacity: "2GB", keep: true },
 };
 
-const capacity = z
+/** A capacity (`2GB`, `500MB`, a bare number of MB) as whole decimal MB; see capacity.ts. */
+export const capacitySchema = z
   .union([z.string(), z.number()], {
     error: (issue) =>
       issue.input === undefined
@@ -51,7 +52,7 @@ const VOLUME_KEYS = ["capacity", "keep", "store"];
 
 const volumeSchema = z.strictObject(
   {
-    capacity,
+    capacity: capacitySchema,
     keep: booleanLike.optional(),
     store: nonEmpty.optional(),
   },

@@ -16,3 +16,12 @@ export function volumeName(stack: string, volume: string): string {
 export function volumeVariableName(volume: string): string {
   return `${volume.toUpperCase().replace(/-/g, "_")}_VOLUME`;
 }
+
+/**
+ * Physical name of a stack's cache volume (`buildenv:caches`). The `cache-` part keeps it apart
+ * from the stack's other volumes, unless a `buildenv:volumes` key is `cache-<name>` itself, which
+ * volumes/cacheConfig.ts refuses.
+ */
+export function cacheVolumeName(stack: string, cache: string): string {
+  return volumeName(stack, `cache-${cache}`);
+}

@@ -61,7 +61,7 @@ describe("npm run env", () => {
 
     const bad: [string[], string][] = [
       [[], "no verb given"],
-      [["deploy"], 'unknown verb "deploy"; one of status, sync, run, output, shell'],
+      [["deploy"], 'unknown verb "deploy"; one of status, sync, run, output, shell, cache'],
       [["run"], "run: no command given; e.g. npm run env -- run -- make"],
       [
         ["run", "--priority", "urgent", "--", "make"],
@@ -95,6 +95,8 @@ describe("npm run env", () => {
         kind: "local",
         dockerHost: "unix:///var/run/docker.sock",
         volumes: { output: "buildenv-dev-output", source: "buildenv-dev-source" },
+        // A stack deployed before caches existed exports none.
+        caches: {},
         buildImage: "buildenv-build:0123abcd",
         buildImageTag: "0123abcd",
         computeClass: NORMAL,

@@ -27,6 +27,7 @@ describe("policy pack", () => {
       "buildenv-harbor-retention-immutable",
       "buildenv-vch-in-farm-pool",
       "buildenv-farm-pool-limit",
+      "buildenv-kept-volumes-keep-stores",
     ]);
     assert.deepStrictEqual(
       buildenv.policies.map((p) => p.enforcementLevel),

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import { runPolicies } from "../../policy/policies";
-import { mocks, reveal } from "../support/harness";
+import { mocks, revealDeep } from "../support/harness";
 import { NOW, REPO_ROOT, runStack, stubVsphere } from "../support/stack";
 import { stackFileConfig } from "../support/stackFiles";
 
@@ -11,16 +11,6 @@ const STACK_FILES: [string, string][] = [
   ["Pulumi.ci.yaml", "ci"],
   ["stacks/examples/Pulumi.alice.yaml", "alice"],
 ];
-
-/** Secret envelopes unwrapped, as the engine hands inputs to a policy pack. */
-function revealDeep(value: unknown): unknown {
-  const plain = reveal(value);
-  if (Array.isArray(plain)) return plain.map(revealDeep);
-  if (plain && typeof plain === "object") {
-    return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, revealDeep(v)]));
-  }
-  return plain;
-}
 
 describe("shipped stack files", () => {
   for (const [file, stack] of STACK_FILES) {

@@ -260,3 +260,13 @@ export function isSecretInput(value: unknown): boolean {
 export function reveal(value: unknown): unknown {
   return isSecretInput(value) ? (value as { value: unknown }).value : value;
 }
+
+/** Secret envelopes unwrapped at every depth, as the engine hands inputs to a policy pack. */
+export function revealDeep(value: unknown): unknown {
+  const plain = reveal(value);
+  if (Array.isArray(plain)) return plain.map(revealDeep);
+  if (plain && typeof plain === "object") {
+    return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, revealDeep(v)]));
+  }
+  return plain;
+}

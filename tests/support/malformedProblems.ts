@@ -346,7 +346,7 @@ export const EXPECTED_PROBLEMS: Record<string, string[]> = {
     "buildenv:registry.ca: is not one PEM certificate (found 2 BEGIN CERTIFICATE blocks); give the CA certificate that signed the registry's certificate",
   ],
   "misspelt key": [
-    "buildenv:prority: unknown key; allowed: buildenv:owner, buildenv:priority, buildenv:computeClasses, buildenv:expiresAt, buildenv:shared, buildenv:host, buildenv:volumes, buildenv:buildImage, buildenv:registry, buildenv:registryPassword, buildenv:github, buildenv:contact, buildenv:opsPassword, buildenv:farm",
+    "buildenv:prority: unknown key; allowed: buildenv:owner, buildenv:priority, buildenv:computeClasses, buildenv:expiresAt, buildenv:shared, buildenv:host, buildenv:volumes, buildenv:buildImage, buildenv:registry, buildenv:registryPassword, buildenv:github, buildenv:contact, buildenv:opsPassword, buildenv:farm, buildenv:caches",
   ],
   "contact not a GitHub handle": [
     "buildenv:contact: \"@alice\" is not valid; use the owner's GitHub handle without '@': 1-39 letters, digits and single '-', not starting or ending with '-'",

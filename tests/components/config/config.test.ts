@@ -111,6 +111,7 @@ describe("stack config", () => {
           output: { capacityMB: 4000, keep: false, store: "default" },
           source: { capacityMB: 2000, keep: true, store: "default" },
         },
+        caches: {},
         buildImage: {
           context: "images/build",
           dockerfile: "images/build/Dockerfile",
