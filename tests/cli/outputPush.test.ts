@@ -16,6 +16,7 @@ import {
   LAYER,
   MANIFEST,
   MANIFEST_JSON,
+  FakeAnswer,
   fakeRegistry,
   lines,
 } from "../support/fakeRegistry";
@@ -53,7 +54,7 @@ function deps(fetch: Parameters<typeof pushOutput>[4]["fetch"]) {
 
 /** A registry that holds nothing and accepts every upload. */
 function emptyRegistry(base: string) {
-  return (r: { method: string; url: string }) => {
+  return (r: { method: string; url: string }): FakeAnswer => {
     if (r.method === "HEAD") return { status: 404 };
     if (r.method === "POST") {
       return {
