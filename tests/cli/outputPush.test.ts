@@ -8,7 +8,7 @@ import * as assert from "assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { pushOutput } from "../../cli/workspace/outputRegistry";
+import { progressReporter, pushOutput } from "../../cli/workspace/outputRegistry";
 import {
   ARCHIVE,
   CONFIG,
@@ -336,3 +336,29 @@ describe("output --push (registry requests)", () => {
 function file(): string {
   return archiveFile().file;
 }
+
+describe("output progress lines", () => {
+  it("at most one a second: bytes, rate and elapsed time", () => {
+    let t = Date.parse("2026-11-29T12:00:00Z");
+    const logged: string[] = [];
+    const progress = progressReporter(
+      "pushed",
+      () => new Date(t),
+      (l) => logged.push(l),
+    );
+    for (const [ms, bytes] of [
+      [400, 1_000_000],
+      [700, 2_000_000],
+      [900, 500_000],
+      [2000, 4_000_000],
+    ] as const) {
+      t += ms;
+      progress.add(bytes);
+    }
+    assert.deepEqual(logged, [
+      "output: 3.0 MB pushed, 2.7 MB/s, 1.1s",
+      "output: 7.5 MB pushed, 1.9 MB/s, 4.0s",
+    ]);
+    assert.equal(progress.elapsedMs(), 4000);
+  });
+});
