@@ -99,6 +99,9 @@ describe("output --push (registry requests)", () => {
       "Content-Length": "38",
     });
     assert.deepEqual(putLayer.body, ARCHIVE);
+    // Streamed, so never cloned for a redirect (which would keep every chunk in memory).
+    assert.equal(putLayer.redirect, "error");
+    assert.equal(putManifest.redirect, undefined);
     assert.deepEqual(putConfig.headers, {
       "Content-Type": "application/octet-stream",
       "Content-Length": "163",

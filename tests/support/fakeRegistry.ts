@@ -27,6 +27,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** The body's bytes; undefined without one. */
   body?: Buffer;
+  /** The redirect mode, when the request sets one. */
+  redirect?: string;
 }
 
 export interface FakeAnswer {
@@ -55,6 +57,7 @@ export function fakeRegistry(answer: (request: RecordedRequest, index: number) =
       url,
       headers: { ...init.headers },
       ...(body === undefined ? {} : { body }),
+      ...(init.redirect ? { redirect: init.redirect } : {}),
     };
     requests.push(request);
     const reply = answer(request, requests.length - 1);
