@@ -110,6 +110,60 @@ describe("output --from (registry requests)", () => {
     );
   });
 
+  it("anonymous Bearer: a pull-only token asked for without credentials; a refused one is one line", async () => {
+    const challenge = {
+      status: 401,
+      headers: {
+        "WWW-Authenticate":
+          'Bearer realm="https://auth.example.com/token",service="registry.example.com"',
+      },
+    };
+    const token =
+      "https://auth.example.com/token?service=registry.example.com&scope=repository%3Ateam%2Fbuild-output%3Apull";
+    const registry = fakeRegistry((r, i) =>
+      i === 0
+        ? challenge
+        : r.url.startsWith("https://auth.example.com/")
+          ? { status: 200, body: '{"access_token":"anon-tok"}' }
+          : { status: 200, body: r.url.includes("/manifests/") ? MANIFEST_JSON : ARCHIVE },
+    );
+    const dir = tempDir();
+    await fetchOutput(
+      "registry.example.com/team/build-output:v1.2",
+      path.join(dir, "o.tar.gz"),
+      undefined,
+      deps(registry.fetch).deps,
+    );
+    const base = "https://registry.example.com/v2/team/build-output";
+    assert.deepEqual(lines(registry.requests), [
+      `GET ${base}/manifests/v1.2`,
+      `GET ${token}`,
+      `GET ${base}/manifests/v1.2`,
+      `GET ${base}/blobs/${LAYER}`,
+    ]);
+    assert.deepEqual(
+      registry.requests.map((r) => r.headers.Authorization ?? "-"),
+      ["-", "-", "Bearer anon-tok", "Bearer anon-tok"],
+    );
+    assert.deepEqual(fs.readFileSync(path.join(dir, "o.tar.gz")), ARCHIVE);
+
+    const refused = fakeRegistry((r) =>
+      r.url.startsWith("https://auth.example.com/") ? { status: 401 } : challenge,
+    );
+    await assert.rejects(
+      fetchOutput(
+        "registry.example.com/team/build-output:v1.2",
+        path.join(dir, "p.tar.gz"),
+        undefined,
+        deps(refused.fetch).deps,
+      ),
+      {
+        message:
+          "output --from: registry.example.com/team/build-output:v1.2: the token service https://auth.example.com/token refused anonymous access to team/build-output (401); nothing was written",
+      },
+    );
+  });
+
   it("404: one line, nothing written", async () => {
     const dir = tempDir();
     const registry = fakeRegistry(() => ({
