@@ -20,5 +20,7 @@ export = async () => {
     tls: env.tls,
     tlsClientKey: env.tlsClientKey,
     ciSecrets: env.ciSecrets,
+    outputRepository: env.outputRepository,
+    registryLogin: env.registryLogin,
   };
 };

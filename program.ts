@@ -10,6 +10,7 @@ import { ContainerHost } from "./components/host/containerHost";
 import { BuildImage } from "./components/image/buildImage";
 import { ResolvedBuildImage, buildImageTag, resolveBuildImage } from "./components/image/resolve";
 import { declareRegistryAccess } from "./components/registry/access";
+import { outputRepositoryPath } from "./components/registry/outputRepository";
 import { FarmPool } from "./components/vic/farmPool";
 import { VsphereInventory, lookUpInventory } from "./components/vic/inventory";
 import { BuildVolume } from "./components/volumes/buildVolume";
@@ -44,6 +45,16 @@ export interface BuildEnvironmentOutputs {
    */
   tlsClientKey?: pulumi.Output<string>;
   ciSecrets?: { secrets: string[]; variables: string[] };
+  /**
+   * Where `npm run env -- output --push` pushes: `<build image repository>-output` on the
+   * registry's server. Undefined without a registry.
+   */
+  outputRepository?: { server: string; repository: string };
+  /**
+   * The login that pushes the build image (registry/access.ts `pushTo`), which also pushes and
+   * fetches outputs; always a secret. Undefined for an anonymous registry or none.
+   */
+  registryLogin?: pulumi.Output<{ username: string; password: string }>;
 }
 
 export interface ProgramOptions {
@@ -267,6 +278,16 @@ export function buildEnvironment(
       .all([image.ref, pulumi.all(volumes), caches])
       .apply(([ref, names, lines]) => buildCommandLine(ref, names, config.computeClass, lines)),
   };
+
+  if (access) {
+    const { server, repository, username, password } = access.pushTo;
+    outputs.outputRepository = { server, repository: outputRepositoryPath(repository) };
+    if (username !== undefined && password !== undefined) {
+      outputs.registryLogin = pulumi.secret(
+        pulumi.all([username, password]).apply(([u, p]) => ({ username: u, password: p })),
+      );
+    }
+  }
 
   if (host.vch) {
     const developer = host.vch.clientCertificates["developer"];

@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: the image tag against git, a second run against the first through a real
- * registry (when there is one), and program evaluation under mocks.
+ * registry (when there is one), an output archive pushed and fetched back, and program evaluation
+ * under mocks.
  */
 import { benchImageTag } from "./image-tag";
+import { benchOutputPush } from "./outputPush";
 import { benchRegistry } from "./registry";
 import { benchProgram } from "./program";
 import { setMode } from "../tests/support/harness";
@@ -12,6 +14,8 @@ async function main(): Promise<void> {
   await benchImageTag();
   console.log("\n== build image: second run (pull the cached image) vs first (build and push) ==");
   await benchRegistry();
+  console.log("\n== output archive: push to and fetch from the registry ==");
+  await benchOutputPush();
   console.log("\n== program evaluation under mocks ==");
   await setMode("update");
   for (const [label, { medianMs, resources }] of Object.entries(await benchProgram())) {

@@ -3,6 +3,7 @@
  * values, every mistake a CliError with exit code 2 naming the argument.
  */
 import { PRIORITIES, Priority } from "../../components/compute/config";
+import { TAG_PATTERN } from "./outputImage";
 import { CliError } from "./process";
 
 export const ENV_USAGE = `usage: npm run env -- <verb> [--stack <name>] [options]
@@ -23,6 +24,12 @@ verbs:
                                   priority's class); exits with the command's exit code
   output [--to <file.tar.gz>]     the output volume as a gzipped tar archive
                                   (default: buildenv-<stack>-output.tar.gz)
+  output --push [--source <dir> | --tag <tag>] [--to <file.tar.gz>]
+                                  and push that archive as the image
+                                  <registry>/<build repository>-output:<tag>, printing it;
+                                  tag: the git tree id of dir (default .) as sync copies it
+  output --from <reference|tag> [--to <file.tar.gz>]
+                                  fetch a pushed output archive back from the registry
   shell                           an interactive shell in the build image with the volumes
   cache list                      the stack's caches (buildenv:caches): volume, path, variables
   cache clear <name>              empty the cache's volume (the volume itself stays)
@@ -33,7 +40,19 @@ export type EnvCommand =
   | { verb: "status"; stack?: string }
   | { verb: "sync"; stack?: string; dir: string; exclude: string[]; clean: boolean }
   | { verb: "run"; stack?: string; priority?: Priority; keep: boolean; command: string[] }
-  | { verb: "output"; stack?: string; to?: string }
+  | {
+      verb: "output";
+      stack?: string;
+      to?: string;
+      /** Push the archive (--push); only set when true. */
+      push?: true;
+      /** --source: the directory whose tree id tags the push. Only with push. */
+      source?: string;
+      /** --tag: the tag of the push instead of the tree id. Only with push. */
+      tag?: string;
+      /** --from: fetch this reference (or bare tag) instead of reading the volume. */
+      from?: string;
+    }
   | { verb: "shell"; stack?: string }
   | { verb: "cache"; stack?: string; action: "list" }
   | { verb: "cache"; stack?: string; action: "clear"; name: string };
@@ -61,6 +80,7 @@ export function parseEnvArgs(argv: readonly string[]): EnvCommand {
   let keep = false;
   let clean = false;
   let to: string | undefined;
+  const output: { push?: true; source?: string; tag?: string; from?: string } = {};
   const exclude: string[] = [];
   const positional: string[] = [];
   let command: string[] | undefined;
@@ -69,7 +89,7 @@ export function parseEnvArgs(argv: readonly string[]): EnvCommand {
     status: ["--stack"],
     sync: ["--stack", "--exclude", "--clean"],
     run: ["--stack", "--priority", "--keep"],
-    output: ["--stack", "--to"],
+    output: ["--stack", "--to", "--push", "--source", "--tag", "--from"],
     shell: ["--stack"],
     cache: ["--stack"],
   };
@@ -94,6 +114,11 @@ export function parseEnvArgs(argv: readonly string[]): EnvCommand {
         else clean = true;
         continue;
       }
+      if (flag === "--push") {
+        if (eq > 0) throw usage(`${verb}: --push takes no value`);
+        output.push = true;
+        continue;
+      }
       let value: string;
       if (eq > 0) {
         value = arg.slice(eq + 1);
@@ -109,7 +134,16 @@ export function parseEnvArgs(argv: readonly string[]): EnvCommand {
       if (flag === "--stack") stack = value;
       else if (flag === "--exclude") exclude.push(value);
       else if (flag === "--to") to = value;
-      else if (flag === "--priority") {
+      else if (flag === "--source") output.source = value;
+      else if (flag === "--from") output.from = value;
+      else if (flag === "--tag") {
+        if (!TAG_PATTERN.test(value)) {
+          throw usage(
+            `${verb}: --tag "${value}" is not a tag; use up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'`,
+          );
+        }
+        output.tag = value;
+      } else if (flag === "--priority") {
         if (!(PRIORITIES as readonly string[]).includes(value)) {
           throw usage(`${verb}: --priority "${value}" is not one of ${PRIORITIES.join(", ")}`);
         }
@@ -144,7 +178,20 @@ export function parseEnvArgs(argv: readonly string[]): EnvCommand {
       }
       return { verb, ...withStack, ...(priority ? { priority } : {}), keep, command };
     case "output":
-      return { verb, ...withStack, ...(to === undefined ? {} : { to }) };
+      if (output.push && output.from !== undefined) {
+        throw usage("output: --push and --from exclude each other (push an archive, or fetch one)");
+      }
+      if (!output.push && (output.source !== undefined || output.tag !== undefined)) {
+        throw usage(
+          `output: ${output.source !== undefined ? "--source" : "--tag"} only goes with --push`,
+        );
+      }
+      if (output.source !== undefined && output.tag !== undefined) {
+        throw usage(
+          "output: --source and --tag exclude each other (the tag is the source's tree id, or given)",
+        );
+      }
+      return { verb, ...withStack, ...(to === undefined ? {} : { to }), ...output };
     case "cache":
       return cacheCommand(positional, withStack);
     default:

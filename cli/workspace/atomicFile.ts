@@ -153,7 +153,7 @@ function removeQuietly(ops: WriteFs, file: string): void {
 }
 
 /** Makes a rename in `dir` durable; some file systems refuse fsync on a directory, which is fine. */
-function syncDirectory(dir: string): void {
+export function syncDirectory(dir: string): void {
   let fd: number | undefined;
   try {
     fd = fs.openSync(dir, "r");

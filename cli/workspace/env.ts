@@ -28,6 +28,7 @@ import {
   volumeScriptArgs,
 } from "./docker";
 import { StackOutputs, parseStackOutputs, volumeOf } from "./outputs";
+import { outputFrom, outputVerb } from "./outputVerb";
 import {
   CliError,
   CliOutput,
@@ -41,6 +42,7 @@ import {
   requirePulumi,
 } from "./process";
 import { SELECTED_STACK_ARGS, pulumiSetup, stackOutputArgs } from "./pulumi";
+import { HttpFetch } from "./registryClient";
 import { EngineState, formatStatus } from "./status";
 
 export interface EnvDeps {
@@ -58,6 +60,8 @@ export interface EnvDeps {
   now?: () => Date;
   /** Suffix of helper container and staging names. Default: 8 random hex digits. */
   newId?: () => string;
+  /** The registry's HTTP client of `output --push|--from`. Default: the global fetch. */
+  fetch?: HttpFetch;
 }
 
 /** Runs the verb; resolves to the exit code (the command's for `run`/`shell`). */
@@ -72,6 +76,9 @@ export async function envMain(argv: readonly string[], deps: EnvDeps): Promise<n
     requirePulumi(deps.env, deps.isExecutable);
     const stack = command.stack ?? (await selectedStack(deps));
     const outputs = await readOutputs(deps, stack);
+    if (command.verb === "output" && command.from !== undefined) {
+      return await outputFrom(command, stack, outputs, deps, baseDir(deps)); // no engine needed
+    }
     const hasDocker = findExecutable("docker", deps.env, deps.isExecutable) !== undefined;
     if (outputs.tls) {
       certDir = writeTls(outputs);
@@ -279,7 +286,9 @@ async function verb(
     case "sync":
       return sync(command, deps, stack, outputs, docker, log);
     case "output":
-      return output(command, deps, stack, outputs, docker, id, now, log);
+      return outputVerb(command, stack, outputs, deps, baseDir(deps), () =>
+        output(command, deps, stack, outputs, docker, id, now, log),
+      );
     case "cache":
       return cacheVerb(command, stack, outputs, docker, deps.out, id);
   }
@@ -331,6 +340,7 @@ async function sync(
   return 0;
 }
 
+/** Writes the archive; resolves to its path. */
 async function output(
   command: { to?: string },
   deps: EnvDeps,
@@ -340,7 +350,7 @@ async function output(
   id: string,
   now: () => Date,
   log: (line: string) => void,
-): Promise<number> {
+): Promise<string> {
   const volume = volumeOf(outputs, "output", stack);
   await docker.requireVolumes([volume], stack);
   const target = path.resolve(baseDir(deps), command.to ?? `buildenv-${stack}-output.tar.gz`);
@@ -407,5 +417,5 @@ async function output(
   log(
     `wrote ${target} (${formatBytes(fs.statSync(target).size)}, ${formatBytes(received)} of tar) from ${volume} in ${formatElapsed(now().getTime() - started)}`,
   );
-  return 0;
+  return target;
 }

@@ -33,6 +33,13 @@ export interface StackOutputs {
   /** Canonical ISO-8601 instant, or `never`. */
   expiresAt: string;
   tls?: TlsMaterial;
+  /**
+   * Where `output --push` pushes (`<build image repository>-output` on the build image's
+   * server), when the stack has a registry and was deployed since it exported this.
+   */
+  outputRepository?: { server: string; repository: string };
+  /** The stack's push login for that registry (secret), unless the registry is anonymous. */
+  registryLogin?: { username: string; password: string };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -110,6 +117,25 @@ export function parseStackOutputs(raw: unknown, stack: string): StackOutputs {
     }
     outputs.kind = "vch";
     outputs.tls = { caCert: tls.caCert, clientCert: tls.clientCert, clientKey };
+  }
+  if (raw.outputRepository !== undefined) {
+    const repo = raw.outputRepository;
+    if (!isRecord(repo) || typeof repo.server !== "string" || typeof repo.repository !== "string") {
+      throw new CliError(`stack ${stack}: output outputRepository needs server and repository`);
+    }
+    outputs.outputRepository = { server: repo.server, repository: repo.repository };
+  }
+  if (raw.registryLogin !== undefined) {
+    const login = raw.registryLogin;
+    if (
+      !isRecord(login) ||
+      typeof login.username !== "string" ||
+      typeof login.password !== "string"
+    ) {
+      // Never the value: it holds the password.
+      throw new CliError(`stack ${stack}: output registryLogin needs username and password`);
+    }
+    outputs.registryLogin = { username: login.username, password: login.password };
   }
   return outputs;
 }

@@ -64,7 +64,8 @@ export function parseChallenge(header: string): AuthChallenge {
   return { scheme: match[1].toLowerCase(), params };
 }
 
-function basic(credentials: RegistryCredentials): string {
+/** The `Authorization` value of HTTP Basic auth (RFC 7617): `Basic base64(user:password)`. */
+export function basicAuthorization(credentials: RegistryCredentials): string {
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
 }
 
@@ -113,7 +114,7 @@ export async function findImageDigest(
       if (!credentials) {
         throw fail("the registry wants credentials (set buildenv:registry.username)");
       }
-      response = await head(basic(credentials));
+      response = await head(basicAuthorization(credentials));
     } else if (challenge.scheme === "bearer" && challenge.params.realm) {
       const token = await bearerToken(challenge, repository, credentials, fetchImpl, fail);
       response = await head(`Bearer ${token}`);
@@ -152,7 +153,7 @@ async function bearerToken(
     response = await fetchImpl(tokenUrl, {
       method: "GET",
       signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS),
-      headers: credentials ? { Authorization: basic(credentials) } : {},
+      headers: credentials ? { Authorization: basicAuthorization(credentials) } : {},
     });
   } catch (error) {
     throw fail(`GET ${tokenUrl} failed (${(error as Error).message})`);
@@ -186,7 +187,7 @@ export async function harborProjectExists(
     response = await fetchImpl(url, {
       method: "HEAD",
       signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS),
-      headers: { Authorization: basic(credentials) },
+      headers: { Authorization: basicAuthorization(credentials) },
     });
   } catch (error) {
     throw new Error(`HEAD ${url} failed (${(error as Error).message})`);

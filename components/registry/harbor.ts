@@ -4,6 +4,7 @@
  * without registering anything.
  */
 import * as harbor from "@pulumiverse/harbor";
+import { OUTPUT_KEEP, outputRepositoryPath } from "./outputRepository";
 
 /** The tag every build rewrites with its registry cache (see image/buildImage.ts). */
 export const CACHE_TAG = "cache";
@@ -87,11 +88,17 @@ export function robotPermissions(
  * retention cannot delete anyway) every content tag; and always the cache tag. Untagged
  * artifacts are not retained (`untaggedArtifacts: false`; the provider's default, true, would
  * keep every manifest a rewritten cache tag left behind). Repositories no rule matches are not
- * touched.
+ * touched. The output repository (`<repository>-output`, `output --push`) keeps its
+ * `outputKeep` most recently pushed tags, whatever they are named (`**`: Harbor's doublestar
+ * selector, goharbor/harbor src/lib/selector/selectors/doublestar/selector.go:104-118 at
+ * c50c7ddd), and none of its untagged artifacts.
+ *
+ * @param outputKeep default OUTPUT_KEEP.
  */
 export function retentionRules(
   repository: string,
   keep: number | undefined,
+  outputKeep: number = OUTPUT_KEEP,
 ): harbor.types.input.RetentionPolicyRule[] {
   return [
     {
@@ -104,6 +111,12 @@ export function retentionRules(
       alwaysRetain: true,
       repoMatching: repository,
       tagMatching: CACHE_TAG,
+      untaggedArtifacts: false,
+    },
+    {
+      mostRecentlyPushed: outputKeep,
+      repoMatching: outputRepositoryPath(repository),
+      tagMatching: "**",
       untaggedArtifacts: false,
     },
   ];

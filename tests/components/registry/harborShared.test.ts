@@ -101,7 +101,7 @@ describe("registry on Harbor", () => {
       }
     });
 
-    it("by default keeps every (immutable) content tag and the cache tag, deleting only untagged artifacts, daily", async () => {
+    it("by default keeps every (immutable) content tag, the cache tag and the newest 20 outputs, deleting untagged artifacts, daily", async () => {
       await runStack(sharedHarbor(), { stack: "ci" });
       assert.deepStrictEqual(mocks.one(RETENTION).inputs, {
         scope: "buildenv-ci-registry-id",
@@ -117,6 +117,13 @@ describe("registry on Harbor", () => {
             alwaysRetain: true,
             repoMatching: "build",
             tagMatching: "cache",
+            untaggedArtifacts: false,
+          },
+          // Output archives (npm run env -- output --push): the newest 20, any tag.
+          {
+            mostRecentlyPushed: 20,
+            repoMatching: "build-output",
+            tagMatching: "**",
             untaggedArtifacts: false,
           },
         ],
@@ -143,6 +150,13 @@ describe("registry on Harbor", () => {
             tagMatching: "cache",
             untaggedArtifacts: false,
           },
+          // Output archives (npm run env -- output --push): the newest 20, any tag.
+          {
+            mostRecentlyPushed: 20,
+            repoMatching: "build-output",
+            tagMatching: "**",
+            untaggedArtifacts: false,
+          },
         ],
       });
     });
@@ -157,6 +171,7 @@ describe("registry on Harbor", () => {
         [
           [3, undefined, "tools/build", HEX40],
           [undefined, true, "tools/build", "cache"],
+          [20, undefined, "tools/build-output", "**"],
         ],
       );
       mocks.reset();

@@ -168,8 +168,10 @@ describe("Virtual Container Host stacks", () => {
           ...((c.inputs.triggers as string[] | undefined) ?? []),
         ]);
       const names = mocks.resources.map((r) => r.name);
-      const { tlsClientKey, ...plain } = outputs;
+      const { tlsClientKey, registryLogin, ...plain } = outputs;
       assert.ok(tlsClientKey);
+      // The push login of output --push: a secret output of its own.
+      assert.strictEqual(await pulumi.isSecret(registryLogin!), true);
       const plainText = JSON.stringify(await resolveAll(plain));
       for (const secret of secrets) {
         for (const command of commands) {
