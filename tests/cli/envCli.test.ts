@@ -32,11 +32,23 @@ describe("npm run env", () => {
         verb: "status",
         stack: "alice",
       });
-      assert.deepEqual(parseEnvArgs(["sync"]), { verb: "sync", dir: ".", exclude: [] });
+      assert.deepEqual(parseEnvArgs(["sync"]), {
+        verb: "sync",
+        dir: ".",
+        exclude: [],
+        clean: false,
+      });
+      assert.deepEqual(parseEnvArgs(["sync", "--clean"]), {
+        verb: "sync",
+        dir: ".",
+        exclude: [],
+        clean: true,
+      });
       assert.deepEqual(parseEnvArgs(["sync", "../app", "--exclude", "*.log", "--exclude=tmp/"]), {
         verb: "sync",
         dir: "../app",
         exclude: ["*.log", "tmp/"],
+        clean: false,
       });
       assert.deepEqual(parseEnvArgs(["run", "--priority", "high", "--keep", "--", "make", "-j4"]), {
         verb: "run",
@@ -69,6 +81,7 @@ describe("npm run env", () => {
       ],
       [["status", "--to", "x"], "status: unknown option --to"],
       [["sync", "a", "b"], 'sync: unexpected argument "b"'],
+      [["sync", "--clean=yes"], "sync: --clean takes no value"],
       [["output", "--to"], "output: --to needs a value"],
       [["shell", "--", "bash"], "shell: takes no command after --"],
     ];
