@@ -6,6 +6,7 @@
 import { benchImageTag } from "./image-tag";
 import { benchOutputPush } from "./outputPush";
 import { benchRegistry } from "./registry";
+import { benchSync } from "./sync";
 import { benchProgram } from "./program";
 import { setMode } from "../tests/support/harness";
 
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
   await benchImageTag();
   console.log("\n== build image: second run (pull the cached image) vs first (build and push) ==");
   await benchRegistry();
+  console.log("\n== sync: first and after a one-file edit, vs tar | docker cp ==");
+  await benchSync();
   console.log("\n== output archive: push to and fetch from the registry ==");
   await benchOutputPush();
   console.log("\n== program evaluation under mocks ==");
