@@ -14,6 +14,7 @@ import * as path from "path";
 import { envMain } from "../../cli/workspace/env";
 import { spawnRunner } from "../../cli/workspace/process";
 import { output } from "../support/workspaceFakes";
+import { makeFullBusyboxImage, skipWithoutEngine } from "../support/e2eEngine";
 
 const DOCKER_HOST = process.env.BUILDENV_E2E_DOCKER_HOST;
 const BASE_IMAGE = process.env.BUILDENV_E2E_IMAGE;
@@ -98,16 +99,9 @@ describe("npm run env on a real Docker engine", function () {
   let work: string;
 
   before(function () {
-    if (!DOCKER_HOST || !BASE_IMAGE) {
-      console.log(
-        "skipping: BUILDENV_E2E_DOCKER_HOST / BUILDENV_E2E_IMAGE not set (.ci/run starts an engine)",
-      );
-      this.skip();
-    }
+    skipWithoutEngine(this);
     cleanUp();
-    docker(["run", "--name", `${ID}-img`, BASE_IMAGE, "busybox", "--install", "-s", "/bin"]);
-    docker(["commit", `${ID}-img`, IMAGE]);
-    docker(["rm", `${ID}-img`]);
+    makeFullBusyboxImage(docker, ID, BASE_IMAGE!, IMAGE);
     docker(["volume", "create", SOURCE]);
     docker(["volume", "create", OUTPUT]);
     work = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-e2e-env-"));

@@ -14,6 +14,7 @@ import * as path from "path";
 import { envMain } from "../../cli/workspace/env";
 import { spawnRunner } from "../../cli/workspace/process";
 import { output } from "../support/workspaceFakes";
+import { makeFullBusyboxImage, skipWithoutEngine } from "../support/e2eEngine";
 
 const DOCKER_HOST = process.env.BUILDENV_E2E_DOCKER_HOST;
 const BASE_IMAGE = process.env.BUILDENV_E2E_IMAGE;
@@ -93,16 +94,9 @@ describe("caches on a real Docker engine", function () {
   this.timeout(180_000);
 
   before(function () {
-    if (!DOCKER_HOST || !BASE_IMAGE) {
-      console.log(
-        "skipping: BUILDENV_E2E_DOCKER_HOST / BUILDENV_E2E_IMAGE not set (.ci/run starts an engine)",
-      );
-      this.skip();
-    }
+    skipWithoutEngine(this);
     cleanUp();
-    docker(["run", "--name", `${ID}-img`, BASE_IMAGE, "busybox", "--install", "-s", "/bin"]);
-    docker(["commit", `${ID}-img`, IMAGE]);
-    docker(["rm", `${ID}-img`]);
+    makeFullBusyboxImage(docker, ID, BASE_IMAGE!, IMAGE);
     for (const volume of [SOURCE, OUTPUT, CACHE]) docker(["volume", "create", volume]);
   });
 

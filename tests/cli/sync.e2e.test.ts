@@ -12,6 +12,7 @@ import { volumeScriptArgs } from "../../cli/workspace/docker";
 import { EngineApi } from "../../cli/workspace/engineApi";
 import { spawnRunner } from "../../cli/workspace/process";
 import { SyncResult, holderName, syncTree } from "../../cli/workspace/sync";
+import { makeFullBusyboxImage, skipWithoutEngine } from "../support/e2eEngine";
 
 const DOCKER_HOST = process.env.BUILDENV_E2E_DOCKER_HOST;
 const BASE_IMAGE = process.env.BUILDENV_E2E_IMAGE;
@@ -115,18 +116,11 @@ describe("sync on a real Docker engine", function () {
   }
 
   before(function () {
-    if (!DOCKER_HOST || !BASE_IMAGE) {
-      console.log(
-        "skipping: BUILDENV_E2E_DOCKER_HOST / BUILDENV_E2E_IMAGE not set (.ci/run starts an engine)",
-      );
-      this.skip();
-    }
+    skipWithoutEngine(this);
     cleanUp();
-    docker(["run", "--name", `${ID}-img`, BASE_IMAGE, "busybox", "--install", "-s", "/bin"]);
-    docker(["commit", `${ID}-img`, IMAGE]);
-    docker(["rm", `${ID}-img`]);
+    makeFullBusyboxImage(docker, ID, BASE_IMAGE!, IMAGE);
     docker(["volume", "create", VOLUME]);
-    api = new EngineApi({ dockerHost: DOCKER_HOST });
+    api = new EngineApi({ dockerHost: DOCKER_HOST! });
     work = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-e2e-sync-"));
     tree = path.join(work, "tree");
     fs.mkdirSync(path.join(tree, "src", "deep"), { recursive: true });
