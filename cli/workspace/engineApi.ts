@@ -182,12 +182,15 @@ export class EngineApi {
     }
   }
 
-  /** Whether the volume exists. */
-  async volumeExists(name: string): Promise<boolean> {
+  /** The volume's labels, or undefined when there is no such volume. */
+  async volumeLabels(name: string): Promise<Record<string, string> | undefined> {
     const answer = await this.request("GET", `/volumes/${encodeURIComponent(name)}`);
-    if (answer.status === 404) return false;
+    if (answer.status === 404) return undefined;
     if (answer.status !== 200) throw EngineApi.fail(`inspect volume ${name}`, answer);
-    return true;
+    const parsed = JSON.parse(answer.body.toString("utf8")) as {
+      Labels?: Record<string, string> | null;
+    };
+    return parsed.Labels ?? {};
   }
 
   /** What the engine says of `path` in the container, or undefined when it does not exist. */

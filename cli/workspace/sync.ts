@@ -69,7 +69,7 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
       `sync: cannot sync ${JSON.stringify(newline)}: its name holds a newline; rename it or --exclude it`,
     );
   }
-  const holder = await ensureHolder(target);
+  const { holder, kept } = await ensureHolder(target);
   const state = await readVolumeState(target, holder);
   const knowledge = volumeKnowledge(state);
   const dirKey = createHash("sha256").update(request.dir).digest("hex").slice(0, 16);
@@ -176,5 +176,9 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
     };
   } finally {
     cache.discard();
+    if (!kept) {
+      // Best effort: a holder left behind is removed by the next sync; the sync's own error wins.
+      await target.api.removeContainer(holder).catch(() => undefined);
+    }
   }
 }

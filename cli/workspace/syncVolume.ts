@@ -47,18 +47,28 @@ export function holderLabels(stack: string): Record<string, string> {
   return { "buildenv.role": "sync-holder", "buildenv.stack": stack };
 }
 
-export async function ensureHolder(target: SyncTarget): Promise<string> {
+/**
+ * The volume's holder, made when missing or of another image, and whether it may stay: only for
+ * a volume labelled `buildenv.keep=true` (components/volumes/buildVolume.ts). `pulumi destroy`
+ * cannot delete a volume a container still holds, so the holder of any other volume is removed
+ * after each sync (syncTree), which costs that volume a container create per sync.
+ */
+export async function ensureHolder(target: SyncTarget): Promise<{ holder: string; kept: boolean }> {
   const name = holderName(target.volume);
-  const image = await target.api.containerImage(name);
-  if (image === target.image) return name;
-  if (image !== undefined) {
-    // Made from an older build image: replaced, so the engine can let that image go.
-    await target.api.removeContainer(name);
-  }
-  if (!(await target.api.volumeExists(target.volume))) {
+  const [image, labels] = await Promise.all([
+    target.api.containerImage(name),
+    target.api.volumeLabels(target.volume),
+  ]);
+  if (labels === undefined) {
     throw new CliError(
       `volume ${target.volume} of stack ${target.stack} does not exist on its engine; run \`npm run up -- --stack ${target.stack}\` to create it`,
     );
+  }
+  const kept = labels["buildenv.keep"] === "true";
+  if (image === target.image) return { holder: name, kept };
+  if (image !== undefined) {
+    // Made from an older build image: replaced, so the engine can let that image go.
+    await target.api.removeContainer(name);
   }
   await target.api.createHolder(
     name,
@@ -66,7 +76,7 @@ export async function ensureHolder(target: SyncTarget): Promise<string> {
     [`${target.volume}:${WORKDIR}`],
     holderLabels(target.stack),
   );
-  return name;
+  return { holder: name, kept };
 }
 
 interface RecordsCache {

@@ -102,7 +102,8 @@ describe("npm run env on a real Docker engine", function () {
     skipWithoutEngine(this);
     cleanUp();
     makeFullBusyboxImage(docker, ID, BASE_IMAGE!, IMAGE);
-    docker(["volume", "create", SOURCE]);
+    // Labelled as the program labels a kept volume (buildVolume.ts): its holder stays.
+    docker(["volume", "create", "--label", "buildenv.keep=true", SOURCE]);
     docker(["volume", "create", OUTPUT]);
     work = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-e2e-env-"));
     tree = path.join(work, "tree");

@@ -119,7 +119,8 @@ describe("sync on a real Docker engine", function () {
     skipWithoutEngine(this);
     cleanUp();
     makeFullBusyboxImage(docker, ID, BASE_IMAGE!, IMAGE);
-    docker(["volume", "create", VOLUME]);
+    // Labelled as the program labels a kept volume (buildVolume.ts): its holder stays.
+    docker(["volume", "create", "--label", "buildenv.keep=true", VOLUME]);
     api = new EngineApi({ dockerHost: DOCKER_HOST! });
     work = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-e2e-sync-"));
     tree = path.join(work, "tree");
@@ -276,6 +277,39 @@ describe("sync on a real Docker engine", function () {
     fs.writeFileSync(path.join(tree, "src", "main.c"), "int main(void) { return 2; }\n");
     assert.equal((await sync()).sent, 1);
     assert.equal(volumeTree(work), treeListing(tree));
+  });
+
+  it("a volume that is not kept gets no holder left behind, so destroy can delete it", async () => {
+    const volume = `${VOLUME}-unkept`;
+    docker(["volume", "create", "--label", "buildenv.keep=false", volume]);
+    try {
+      const result = await syncTree(
+        { dir: tree, exclude: [], clean: false },
+        {
+          api,
+          dockerHost: DOCKER_HOST!,
+          stack: "e2e",
+          volume,
+          image: IMAGE,
+          cacheDir: path.join(work, "cache"),
+          runScript: () => Promise.resolve({ code: 0, stderr: "" }),
+          log: () => undefined,
+          progress: { write: () => true },
+        },
+      );
+      assert.equal(result.sent, result.files);
+      assert.equal(
+        docker(["ps", "-a", "--filter", `name=${holderName(volume)}`, "--format", "{{.Names}}"]),
+        "",
+      );
+      assert.equal(
+        docker(["run", "--rm", "-v", `${volume}:/v`, IMAGE, "cat", "/v/src/main.c"]),
+        fs.readFileSync(path.join(tree, "src", "main.c"), "utf8").trim(),
+      );
+    } finally {
+      // What `pulumi destroy` does to a volume that is not kept: fails while a container holds it.
+      docker(["volume", "rm", volume]);
+    }
   });
 });
 
