@@ -166,8 +166,13 @@ export function volumeKnowledge(state: VolumeState): {
   const pending = state.pending === undefined ? undefined : parsePending(state.pending);
   if (state.manifest !== undefined && manifest === undefined) {
     // A manifest is only ever written whole, by the last entry of an archive; unreadable, it
-    // cannot be trusted for anything. Its paths are unknown, so all are sent again.
-    return { known: new Map(), suspect: new Set(), interrupted: true };
+    // cannot be trusted for anything. Its paths are unknown, so all are sent again, and what a
+    // readable journal names is removed where the checkout no longer has it.
+    return {
+      known: new Map(),
+      suspect: new Set(pending ? [...pending.write, ...pending.remove] : []),
+      interrupted: true,
+    };
   }
   const known = new Map(manifest?.entries ?? []);
   if (

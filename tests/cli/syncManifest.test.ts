@@ -348,15 +348,16 @@ describe("cli/workspace/syncManifest", function () {
         interrupted: true,
       });
     });
-
-    it("trusts nothing of an unreadable manifest", function () {
-      for (const pendingText of [undefined, pending("s1"), pending("s2")]) {
+    it("trusts nothing of an unreadable manifest, and suspects what a readable journal names", function () {
+      assert.deepEqual(volumeKnowledge({ manifest: manifest("s1").slice(0, -5) }), {
+        known: new Map(),
+        suspect: new Set(),
+        interrupted: true,
+      });
+      for (const pendingText of [pending("s1"), pending("s2")]) {
         assert.deepEqual(
-          volumeKnowledge({
-            manifest: manifest("s1").slice(0, -5),
-            ...(pendingText ? { pending: pendingText } : {}),
-          }),
-          { known: new Map(), suspect: new Set(), interrupted: true },
+          volumeKnowledge({ manifest: manifest("s1").slice(0, -5), pending: pendingText }),
+          { known: new Map(), suspect: new Set(["b", "new", "c"]), interrupted: true },
         );
       }
     });
