@@ -5,6 +5,18 @@
  */
 import * as http from "http";
 
+/** Where a DOCKER_HOST value points: a unix socket or a `tcp://` address (2376 with TLS, else 2375). */
+export function hostTarget(
+  dockerHost: string,
+  tls: boolean,
+): { socketPath: string } | { host: string; port: number } | undefined {
+  if (dockerHost.startsWith("unix://")) {
+    return { socketPath: dockerHost.slice("unix://".length) };
+  }
+  const tcp = /^tcp:\/\/([^:/]+)(?::(\d+))?\/?$/.exec(dockerHost);
+  return tcp ? { host: tcp[1], port: Number(tcp[2] ?? (tls ? 2376 : 2375)) } : undefined;
+}
+
 /**
  * Where to send the ping for a DOCKER_HOST value: a unix socket or a plain `tcp://` address.
  * Undefined for what this check cannot reach without client certificates or ssh (`ssh://`,
@@ -14,14 +26,8 @@ export function pingTarget(
   dockerHost: string,
   tlsVerify: boolean,
 ): { socketPath: string } | { host: string; port: number } | undefined {
-  if (dockerHost.startsWith("unix://")) {
-    return { socketPath: dockerHost.slice("unix://".length) };
-  }
-  const tcp = /^tcp:\/\/([^:/]+)(?::(\d+))?\/?$/.exec(dockerHost);
-  if (tcp && !tlsVerify) {
-    return { host: tcp[1], port: Number(tcp[2] ?? 2375) };
-  }
-  return undefined;
+  const target = hostTarget(dockerHost, tlsVerify);
+  return target !== undefined && "host" in target && tlsVerify ? undefined : target;
 }
 
 /** Undefined when the engine answers `/_ping`, else why not (one line). */

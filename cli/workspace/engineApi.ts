@@ -11,6 +11,7 @@
  */
 import * as http from "http";
 import * as https from "https";
+import { hostTarget } from "./engine";
 import { TlsMaterial } from "./outputs";
 
 /** Where the engine listens and how to reach it. */
@@ -57,15 +58,11 @@ export class EngineApi {
   private readonly prefix: string;
 
   constructor(private readonly address: EngineAddress) {
-    const unix = /^unix:\/\/(.+)$/.exec(address.dockerHost);
-    const tcp = /^tcp:\/\/([^:/]+)(?::(\d+))?\/?$/.exec(address.dockerHost);
-    if (unix) {
-      this.target = { socketPath: unix[1] };
-    } else if (tcp) {
-      this.target = { host: tcp[1], port: Number(tcp[2] ?? (address.tls ? 2376 : 2375)) };
-    } else {
+    const target = hostTarget(address.dockerHost, address.tls !== undefined);
+    if (target === undefined) {
       throw new Error(`DOCKER_HOST ${address.dockerHost} is neither unix:// nor tcp://`);
     }
+    this.target = target;
     this.prefix = address.apiVersion === undefined ? "" : `/v${address.apiVersion}`;
     this.agent = address.tls
       ? new https.Agent({
