@@ -138,7 +138,6 @@ describe("cli/workspace/syncManifest", function () {
         assert.equal(fs.lstatSync(path.join(repo, e.path)).size, e.size, e.path);
       }
     });
-
     it("is, after its header, byte for byte what `git ls-tree -r -l HEAD` prints, in git's order", function () {
       const expected = git(repo, ["ls-tree", "-r", "-l", "HEAD"]);
       // Given in reverse, and shuffled: the order is the manifest's, not the caller's.
@@ -156,7 +155,6 @@ describe("cli/workspace/syncManifest", function () {
         /97b6bebc814eacde226c2e67d5561a8afb4e5a3b 12345678\tbig\.bin\n/,
       );
     });
-
     it("writes a directory entry as `git ls-tree -l` prints an empty tree, in git's order", function () {
       // git orders a tree as its name and `/` (read-cache.c base_name_compare): `sub-x` first.
       const e = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
@@ -192,7 +190,6 @@ describe("cli/workspace/syncManifest", function () {
         path: "big.bin",
       });
     });
-
     it("reads git's own listing behind a header", function () {
       const listing = git(repo, ["ls-tree", "-r", "-l", "HEAD"]).toString("utf8");
       const parsed = parseManifest(`${HEADER}g\n${listing}`);
