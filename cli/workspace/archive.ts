@@ -3,7 +3,8 @@
  * .dockerignore and --exclude patterns), written as a POSIX tar stream that `docker cp -`
  * extracts into a volume. Nothing is needed in the image, and the same stream works on a VCH.
  */
-import { execFileSync } from "child_process";
+import { execFile } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -23,6 +24,7 @@ export function ignoreMatcher(patterns: readonly string[]): (relPath: string) =>
       return { negate, regex: globRegex(body) };
     })
     .filter((rule) => rule.regex !== undefined) as { negate: boolean; regex: RegExp }[];
+  if (rules.length === 0) return () => false;
   return (relPath: string) => {
     const parts = relPath.split("/");
     let ignored = false;
@@ -68,19 +70,19 @@ function globRegex(glob: string): RegExp | undefined {
   return new RegExp(`^${out}$`);
 }
 
-/** Whether `dir` is inside a git work tree (then git decides what .gitignore excludes). */
-function inGitWorkTree(dir: string): boolean {
-  try {
-    return (
-      execFileSync("git", ["rev-parse", "--is-inside-work-tree"], {
-        cwd: dir,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-      }).trim() === "true"
+/**
+ * What git lists in the work tree at `dir`: its tracked files and the untracked ones it does not
+ * ignore, as git printed them; undefined outside a work tree (or without git).
+ */
+function gitListing(dir: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      "git",
+      ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+      { cwd: dir, encoding: "utf8", maxBuffer: 1 << 30 },
+      (error, stdout) => resolve(error ? undefined : stdout),
     );
-  } catch {
-    return false;
-  }
+  });
 }
 
 function walk(root: string, rel: string, out: string[]): void {
@@ -96,41 +98,62 @@ function walk(root: string, rel: string, out: string[]): void {
  * The files `sync` copies from `root`, relative, `/`-separated and sorted: in a git checkout
  * the tracked and untracked files git does not ignore (`git ls-files --cached --others
  * --exclude-standard`, so every .gitignore rule is git's own), elsewhere every file but `.git`;
- * then without what `.dockerignore` in `root` and the `exclude` patterns match.
+ * then without what `.dockerignore` in `root` and the `exclude` patterns match. A file deleted
+ * from the work tree but still in git's index is listed: the caller's lstat finds it gone (one
+ * existence check per file here cost a sync of 20,000 files 40 ms).
  */
-export function selectFiles(root: string, exclude: readonly string[] = []): string[] {
-  let files: string[];
-  if (inGitWorkTree(root)) {
-    files = execFileSync(
-      "git",
-      ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
-      { cwd: root, encoding: "utf8", maxBuffer: 1 << 30 },
-    )
-      .split("\0")
-      .filter((f) => f !== "")
-      // A nested repository is listed as `dir/`: copied as its (empty) directory.
-      .map((f) => f.replace(/\/$/, ""))
-      // Deleted from the work tree but still in the index: nothing to copy.
-      .filter((f) => fs.existsSync(path.join(root, f)) || isSymlink(path.join(root, f)));
-  } else {
-    files = [];
-    walk(root, "", files);
-  }
-  const dockerignore = path.join(root, ".dockerignore");
-  const patterns = [
-    ...(fs.existsSync(dockerignore) ? fs.readFileSync(dockerignore, "utf8").split("\n") : []),
-    ...exclude,
-  ];
-  const ignored = ignoreMatcher(patterns);
-  return [...new Set(files)].filter((f) => !ignored(f)).sort();
+export async function selectFiles(
+  root: string,
+  exclude: readonly string[] = [],
+): Promise<string[]> {
+  return (await listCheckout(root, exclude)).files();
 }
 
-function isSymlink(file: string): boolean {
-  try {
-    return fs.lstatSync(file).isSymbolicLink();
-  } catch {
-    return false;
-  }
+/** What listCheckout found: the list, and in a git checkout what it was made from. */
+export interface CheckoutListing {
+  /** selectFiles's list, made on first use. */
+  files(): string[];
+  /** A digest of git's listing, `.dockerignore` and the `exclude` patterns: the same digest is the same list. */
+  digest?: string;
+  /** Whether a listed name may hold a newline (git's listing has one; elsewhere, always). */
+  mayHoldNewline: boolean;
+}
+
+/**
+ * The checkout's listing, without making the list before it is needed: a sync that finds the
+ * digest of its last listing needs only the digest.
+ */
+export async function listCheckout(
+  root: string,
+  exclude: readonly string[] = [],
+): Promise<CheckoutListing> {
+  const listing = await gitListing(root);
+  const dockerignore = path.join(root, ".dockerignore");
+  const ignoreText = fs.existsSync(dockerignore) ? fs.readFileSync(dockerignore, "utf8") : "";
+  let files: string[] | undefined;
+  const list = (): string[] => {
+    if (files !== undefined) return files;
+    const found: string[] = [];
+    if (listing === undefined) {
+      walk(root, "", found);
+    } else {
+      for (const file of listing.split("\0")) {
+        // A nested repository is listed as `dir/`: copied as its (empty) directory.
+        if (file !== "") found.push(file.endsWith("/") ? file.slice(0, -1) : file);
+      }
+    }
+    const patterns = [...(ignoreText === "" ? [] : ignoreText.split("\n")), ...exclude];
+    const ignored = ignoreMatcher(patterns);
+    files = [...new Set(found)].filter((f) => !ignored(f)).sort();
+    return files;
+  };
+  if (listing === undefined) return { files: list, mayHoldNewline: true };
+  const digest = createHash("sha256")
+    .update(JSON.stringify([ignoreText, exclude]))
+    .update("\0")
+    .update(listing)
+    .digest("hex");
+  return { files: list, digest, mayHoldNewline: listing.includes("\n") };
 }
 
 /** One tar entry. */

@@ -45,6 +45,11 @@ export interface WriteOptions {
   display?: string;
   /** Default: node's fs. */
   fs?: WriteFs;
+  /**
+   * Flush to the disk before the rename; default true. Only a cache that is checked when read
+   * may skip it: after a crash it can be found empty, never half old and half new.
+   */
+  durable?: boolean;
 }
 
 /** `ENOSPC (no space left on device)`: the code and the reason, without the path repeated. */
@@ -103,8 +108,10 @@ export function writeFileAtomic(
       }
       offset += written;
     }
-    step = "flush it to the disk";
-    ops.fsyncSync(fd);
+    if (options.durable !== false) {
+      step = "flush it to the disk";
+      ops.fsyncSync(fd);
+    }
     const closing = fd;
     fd = undefined;
     ops.closeSync(closing);

@@ -17,10 +17,11 @@
  */
 import { createHash, randomBytes } from "crypto";
 import * as path from "path";
-import { StatCache } from "../../components/image/statCache";
-import { TAR_END, selectFiles, tarHeader } from "./archive";
+import { TAR_END, listCheckout, tarHeader } from "./archive";
 import { CliError, formatBytes, formatElapsed } from "./process";
 import { Progress } from "./progress";
+import { FastChange, fastChanges, rewriteManifest } from "./syncFast";
+import { SyncIndex } from "./syncIndex";
 import { archiveOf, memoryEntry, parentsOf, scanCheckout } from "./syncArchive";
 import {
   KEEP_FILE,
@@ -31,12 +32,16 @@ import {
   SYNC_DIR,
   SyncEntry,
   formatManifest,
+  LocalEntry,
+  findLine,
   formatPending,
   keepList,
+  manifestSyncId,
+  parsePending,
   planSync,
   volumeKnowledge,
 } from "./syncManifest";
-import { SyncTarget, WORKDIR, ensureHolder, readVolumeState, saveVolumeState } from "./syncVolume";
+import { RecordsCopy, SyncTarget, WORKDIR, openVolume, saveVolumeState } from "./syncVolume";
 
 export type { SyncTarget } from "./syncVolume";
 export { holderLabels, holderName } from "./syncVolume";
@@ -59,49 +64,180 @@ export interface SyncResult {
   repaired: boolean;
 }
 
+/** What a sync is to do, from the fast sync or the full one. */
+interface Work {
+  send: LocalEntry[];
+  remove: string[];
+  upToDate: boolean;
+  /** The checkout's entries (for the log and the result). */
+  files: number;
+  interrupted: boolean;
+  /** Paths an interrupted sync may have left in any state. */
+  suspect: number;
+  /** Directories the volume has already, so the archive need not make them. */
+  knownDirs: ReadonlySet<string>;
+  /** `--clean`'s keep list. */
+  keep?: () => string;
+  /** The new manifest, once the archive has hashed what it sent. */
+  manifest(syncId: string, sent: ReadonlyMap<string, { sha1: string; size: number }>): string;
+  /** How the index is to be written (SyncIndex.save). */
+  keepInIndex: "hits" | "all";
+  /** Listed paths the written index does not vouch for, against the new manifest. */
+  unchecked(): string[];
+}
+
+function countLines(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) count++;
+  return count;
+}
+
+/**
+ * The fast sync's work (syncFast.ts) when this machine synced the volume last, from the same
+ * listing, with the index it wrote then; undefined when the full sync is needed.
+ */
+function fastWork(
+  request: SyncRequest,
+  digest: string | undefined,
+  state: { manifest?: string; pending?: string },
+  copy: RecordsCopy | undefined,
+  index: SyncIndex,
+): Work | undefined {
+  const text = state.manifest;
+  if (
+    request.clean ||
+    copy === undefined ||
+    text === undefined ||
+    digest === undefined ||
+    copy.listing !== digest ||
+    copy.index === undefined ||
+    copy.index !== index.checksum ||
+    index.changed === undefined ||
+    state.pending === undefined ||
+    parsePending(state.pending)?.syncId !== manifestSyncId(text)
+  ) {
+    return undefined;
+  }
+  const candidates = new Set([...index.changed, ...copy.unchecked]);
+  const changes = fastChanges(request.dir, candidates, text, index);
+  if (changes === undefined) return undefined;
+  let written = "";
+  return {
+    send: changes.map((c: FastChange) => c.entry),
+    remove: [],
+    upToDate: changes.length === 0,
+    files: countLines(text) - 1,
+    interrupted: false,
+    suspect: 0,
+    knownDirs: parentsOf(changes.map((c) => c.entry.path)),
+    manifest(syncId, sent) {
+      written = rewriteManifest(text, syncId, changes, sent);
+      return written;
+    },
+    keepInIndex: "all",
+    unchecked() {
+      const vouched = (p: string) => {
+        const sha1 = index.sha1Of(p);
+        return sha1 !== undefined && findLine(written || text, p)?.entry.sha1 === sha1;
+      };
+      const sent = changes.map((c) => c.entry.path);
+      return [...new Set([...copy.unchecked, ...sent])].filter((p) => !vouched(p)).sort();
+    },
+  };
+}
+
+/** The full sync's work: every listed path through the index, planned against the manifest. */
+function fullWork(
+  request: SyncRequest,
+  files: readonly string[],
+  state: { manifest?: string; pending?: string },
+  index: SyncIndex,
+): Work {
+  const knowledge = volumeKnowledge(state);
+  const local = scanCheckout(request.dir, files, knowledge.known, index);
+  const plan = planSync(local, knowledge, request.clean);
+  let written: Map<string, SyncEntry> | undefined;
+  return {
+    send: plan.send,
+    remove: plan.remove,
+    upToDate: plan.upToDate,
+    files: local.length,
+    interrupted: knowledge.interrupted,
+    suspect: knowledge.suspect.size,
+    knownDirs: parentsOf(knowledge.known.keys()),
+    keep: () => keepList(local.map((e) => e.path)),
+    manifest(syncId, sent) {
+      const entries = local.map((e) => ({ ...e, ...sent.get(e.path) }) as SyncEntry);
+      written = new Map(entries.map((e) => [e.path, e]));
+      return formatManifest(syncId, entries);
+    },
+    keepInIndex: "hits",
+    unchecked() {
+      const entries = written ?? new Map(local.map((e) => [e.path, e as SyncEntry]));
+      return files.filter((p) => {
+        const entry = entries.get(p);
+        return entry === undefined || entry.mode === "040000" || index.sha1Of(p) !== entry.sha1;
+      });
+    },
+  };
+}
+
 export async function syncTree(request: SyncRequest, target: SyncTarget): Promise<SyncResult> {
   const now = target.now ?? Date.now;
   const started = now();
-  const files = selectFiles(request.dir, request.exclude);
-  const newline = files.find((f) => f.includes("\n"));
-  if (newline !== undefined) {
-    throw new CliError(
-      `sync: cannot sync ${JSON.stringify(newline)}: its name holds a newline; rename it or --exclude it`,
-    );
-  }
-  const { holder, kept } = await ensureHolder(target);
-  const state = await readVolumeState(target, holder);
-  const knowledge = volumeKnowledge(state);
   const dirKey = createHash("sha256").update(request.dir).digest("hex").slice(0, 16);
-  const cache = StatCache.load(path.join(target.cacheDir, `${dirKey}.stat.json`), request.dir);
+  // git lists the checkout and compares it with the last run's index while the engine is asked
+  // for the holder and the volume's records.
+  const listing = listCheckout(request.dir, request.exclude);
+  const opening = SyncIndex.open(
+    request.dir,
+    path.join(target.cacheDir, `${dirKey}.index`),
+    path.join(target.cacheDir, "git"),
+  );
+  const [checkout, { holder, kept, state, copy }] = await Promise.all([
+    listing,
+    openVolume(target),
+  ]);
+  const index = await opening;
   try {
-    const local = scanCheckout(request.dir, files, knowledge.known, cache);
-    const plan = planSync(local, knowledge, request.clean);
-    if (knowledge.interrupted) {
-      target.log(
-        `the last sync into ${target.volume} did not finish; writing its ${knowledge.suspect.size} paths again`,
+    const digest = checkout.digest;
+    const newline = checkout.mayHoldNewline
+      ? checkout.files().find((f) => f.includes("\n"))
+      : undefined;
+    if (newline !== undefined) {
+      throw new CliError(
+        `sync: cannot sync ${JSON.stringify(newline)}: its name holds a newline; rename it or --exclude it`,
       );
     }
-    if (plan.upToDate) {
-      cache.save();
-      await saveVolumeState(target, holder, state);
+    const work =
+      fastWork(request, digest, state, copy, index) ??
+      fullWork(request, checkout.files(), state, index);
+    const records = (): RecordsCopy => ({
+      ...(digest === undefined ? {} : { listing: digest }),
+      ...(index.checksum === undefined ? {} : { index: index.checksum }),
+      unchecked: work.unchecked(),
+    });
+    if (work.interrupted) {
       target.log(
-        `${target.volume} already holds the ${local.length} files of ${request.dir} (${formatElapsed(now() - started)})`,
+        `the last sync into ${target.volume} did not finish; writing its ${work.suspect} paths again`,
       );
-      return {
-        files: local.length,
-        sent: 0,
-        bytes: 0,
-        removed: 0,
-        upToDate: true,
-        repaired: false,
-      };
+    }
+    if (work.upToDate) {
+      const before = index.checksum;
+      index.save(work.keepInIndex);
+      if (copy === undefined || index.checksum !== before) {
+        await saveVolumeState(target, holder, state, records());
+      }
+      target.log(
+        `${target.volume} already holds the ${work.files} files of ${request.dir} (${formatElapsed(now() - started)})`,
+      );
+      return { files: work.files, sent: 0, bytes: 0, removed: 0, upToDate: true, repaired: false };
     }
     const syncId = randomBytes(8).toString("hex");
     const pendingText = formatPending({
       syncId,
-      write: plan.send.map((e) => e.path),
-      remove: plan.remove,
+      write: work.send.map((e) => e.path),
+      remove: work.remove,
     });
     const journal = [
       tarHeader({
@@ -113,21 +249,21 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
       }),
       memoryEntry(PENDING_FILE, pendingText),
     ];
-    const totalBytes = plan.send.reduce((sum, e) => sum + e.size, 0);
+    const totalBytes = work.send.reduce((sum, e) => sum + e.size, 0);
     const progress = new Progress(target.progress, {
       label: "sync",
       totalBytes,
-      totalFiles: plan.send.length,
+      totalFiles: work.send.length,
       now,
       ...(target.progressIntervalMs === undefined ? {} : { intervalMs: target.progressIntervalMs }),
     });
     target.log(
-      `sending ${plan.send.length} of ${local.length} files (${formatBytes(totalBytes)})${plan.remove.length ? `, removing ${plan.remove.length}` : ""}${request.clean ? ", removing build state (--clean)" : ""} into ${target.volume}`,
+      `sending ${work.send.length} of ${work.files} files (${formatBytes(totalBytes)})${work.remove.length ? `, removing ${work.remove.length}` : ""}${request.clean ? ", removing build state (--clean)" : ""} into ${target.volume}`,
     );
-    const removing = plan.remove.length > 0 || request.clean;
+    const removing = work.remove.length > 0 || request.clean;
     if (removing) {
-      const lists = [memoryEntry(REMOVE_FILE, plan.remove.map((p) => `${p}\n`).join(""))];
-      if (request.clean) lists.push(memoryEntry(KEEP_FILE, keepList(local.map((e) => e.path))));
+      const lists = [memoryEntry(REMOVE_FILE, work.remove.map((p) => `${p}\n`).join(""))];
+      if (request.clean) lists.push(memoryEntry(KEEP_FILE, work.keep!()));
       await target.api.putArchive(holder, WORKDIR, Buffer.concat([...journal, ...lists, TAR_END]));
       const result = await target.runScript(REMOVE_SCRIPT, request.clean ? ["clean"] : []);
       if (result.code !== 0) {
@@ -139,43 +275,44 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
     const hashed = new Map<string, { sha1: string; size: number }>();
     let manifestText = "";
     const final = (): Buffer[] => {
-      const entries: SyncEntry[] = local.map(
-        (e) => ({ ...e, ...(hashed.get(e.path) ?? {}) }) as SyncEntry,
-      );
-      manifestText = formatManifest(syncId, entries);
+      manifestText = work.manifest(syncId, hashed);
       return [memoryEntry(MANIFEST_FILE, manifestText)];
     };
-    const knownDirs = parentsOf(knowledge.known.keys());
     await target.api.putArchive(
       holder,
       WORKDIR,
       archiveOf(
         request.dir,
-        plan.send,
-        knownDirs,
+        work.send,
+        work.knownDirs,
         removing ? [] : journal,
         final,
         hashed,
-        cache,
+        index,
         progress,
       ),
     );
     progress.done();
-    cache.save();
-    await saveVolumeState(target, holder, { manifest: manifestText, pending: pendingText });
+    index.save(work.keepInIndex);
+    await saveVolumeState(
+      target,
+      holder,
+      { manifest: manifestText, pending: pendingText },
+      records(),
+    );
     target.log(
-      `synced ${target.volume}: ${plan.send.length} files sent (${formatBytes(progress.sentBytes)}), ${plan.remove.length} removed, ${local.length - plan.send.length} unchanged, in ${formatElapsed(now() - started)}`,
+      `synced ${target.volume}: ${work.send.length} files sent (${formatBytes(progress.sentBytes)}), ${work.remove.length} removed, ${work.files - work.send.length} unchanged, in ${formatElapsed(now() - started)}`,
     );
     return {
-      files: local.length,
-      sent: plan.send.length,
+      files: work.files,
+      sent: work.send.length,
       bytes: progress.sentBytes,
-      removed: plan.remove.length,
+      removed: work.remove.length,
       upToDate: false,
-      repaired: knowledge.interrupted,
+      repaired: work.interrupted,
     };
   } finally {
-    cache.discard();
+    index.discard();
     if (!kept) {
       // Best effort: a holder left behind is removed by the next sync; the sync's own error wins.
       await target.api.removeContainer(holder).catch(() => undefined);

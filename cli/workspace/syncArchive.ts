@@ -5,10 +5,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { gitBlobHash, hashOpenFile } from "../../components/image/gitFormat";
-import { StatCache } from "../../components/image/statCache";
 import { TAR_END, TarEntry, pad, tarHeader } from "./archive";
 import { CliError } from "./process";
 import { Progress } from "./progress";
+import { SyncIndex } from "./syncIndex";
 import { EMPTY_TREE, LocalEntry, SyncEntry } from "./syncManifest";
 
 /**
@@ -19,17 +19,24 @@ export function scanCheckout(
   dir: string,
   files: readonly string[],
   known: ReadonlyMap<string, SyncEntry>,
-  cache: StatCache,
+  cache: SyncIndex,
 ): LocalEntry[] {
   const entries: LocalEntry[] = [];
   for (const relative of files) {
-    const absolute = path.join(dir, relative);
-    const hit = cache.lookup(absolute, relative);
+    const hit = cache.lookup(relative);
     if (hit !== undefined) {
-      entries.push({ ...hit, size: cache.sizeOf(relative)! });
+      // The index holds st_size in 32 bits; the volume's manifest has the whole size.
+      const remote = known.get(relative);
+      entries.push({
+        ...hit,
+        path: relative,
+        size: remote?.sha1 === hit.sha1 ? remote.size : hit.size,
+      });
       continue;
     }
-    const stats = fs.lstatSync(absolute, { throwIfNoEntry: false });
+    cache.beforeHashing();
+    const absolute = path.join(dir, relative);
+    const stats = fs.lstatSync(absolute, { bigint: true, throwIfNoEntry: false });
     if (stats === undefined) continue;
     if (stats.isDirectory()) {
       entries.push({ mode: "040000", sha1: EMPTY_TREE, size: 0, path: relative });
@@ -37,28 +44,28 @@ export function scanCheckout(
     }
     const mode = stats.isSymbolicLink()
       ? "120000"
-      : (stats.mode & 0o100) !== 0
+      : (stats.mode & 0o100n) !== 0n
         ? "100755"
         : "100644";
     if (!stats.isSymbolicLink() && !stats.isFile()) continue;
+    const size = Number(stats.size);
     if (!known.has(relative)) {
-      entries.push({ mode, size: stats.size, path: relative });
+      entries.push({ mode, size, path: relative });
       continue;
     }
-    cache.beforeHashing();
     let sha1: string;
     if (stats.isSymbolicLink()) {
       sha1 = gitBlobHash(fs.readlinkSync(absolute, "buffer"));
     } else {
       const fd = fs.openSync(absolute, "r");
       try {
-        sha1 = hashOpenFile(fd, stats.size);
+        sha1 = hashOpenFile(fd, size);
       } finally {
         fs.closeSync(fd);
       }
     }
     cache.remember(relative, stats, sha1);
-    entries.push({ mode, sha1, size: stats.size, path: relative });
+    entries.push({ mode, sha1, size, path: relative });
   }
   return entries;
 }
@@ -72,8 +79,8 @@ export function parentsOf(paths: Iterable<string>): Set<string> {
 }
 
 /** Whole seconds, rounded up: a file never looks older on the volume than it is, so make rebuilds. */
-function mtimeOf(stats: fs.Stats): number {
-  return Math.ceil(stats.mtimeMs / 1000);
+function mtimeOf(stats: fs.BigIntStats): number {
+  return Number((stats.mtimeNs + 999_999_999n) / 1_000_000_000n);
 }
 
 export function memoryEntry(name: string, text: string): Buffer {
@@ -101,7 +108,7 @@ export async function* archiveOf(
   before: Buffer[],
   after: () => Buffer[],
   hashed: Map<string, { sha1: string; size: number }>,
-  cache: StatCache,
+  cache: SyncIndex,
   progress: Progress,
 ): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [...before];
@@ -112,19 +119,19 @@ export async function* archiveOf(
     for (const parent of parentsOf([entry.path])) {
       if (knownDirs.has(parent) || madeDirs.has(parent)) continue;
       madeDirs.add(parent);
-      const stats = fs.statSync(path.join(dir, parent));
+      const stats = fs.statSync(path.join(dir, parent), { bigint: true });
       pending.push(
         tarHeader({
           name: parent,
           type: "directory",
-          mode: stats.mode,
+          mode: Number(stats.mode),
           mtime: mtimeOf(stats),
           size: 0,
         }),
       );
     }
     const absolute = path.join(dir, entry.path);
-    const stats = fs.lstatSync(absolute, { throwIfNoEntry: false });
+    const stats = fs.lstatSync(absolute, { bigint: true, throwIfNoEntry: false });
     let header: TarEntry;
     let data: Buffer | undefined;
     if (stats === undefined) {
@@ -133,7 +140,7 @@ export async function* archiveOf(
       header = {
         name: entry.path,
         type: "directory",
-        mode: stats.mode,
+        mode: Number(stats.mode),
         mtime: mtimeOf(stats),
         size: 0,
       };
@@ -142,7 +149,7 @@ export async function* archiveOf(
       header = {
         name: entry.path,
         type: "symlink",
-        mode: stats.mode,
+        mode: Number(stats.mode),
         mtime: mtimeOf(stats),
         size: 0,
         linkname: link.toString("utf8"),
@@ -154,13 +161,13 @@ export async function* archiveOf(
       header = {
         name: entry.path,
         type: "file",
-        mode: stats.mode,
+        mode: Number(stats.mode),
         mtime: mtimeOf(stats),
         size: data.length,
       };
       const sha1 = gitBlobHash(data);
       hashed.set(entry.path, { sha1, size: data.length });
-      if (data.length === stats.size) cache.remember(entry.path, stats, sha1);
+      if (data.length === Number(stats.size)) cache.remember(entry.path, stats, sha1);
     }
     pending.push(tarHeader(header));
     if (data !== undefined) pending.push(pad(data));

@@ -36,19 +36,25 @@ export interface SyncEntry {
   path: string;
 }
 
+/** One entry's line, as `git ls-tree -r -l` prints it. */
+export function manifestLine(e: SyncEntry): string {
+  const type = e.mode === "040000" ? "tree" : "blob";
+  const size = e.mode === "040000" ? "-" : String(e.size);
+  return `${e.mode} ${type} ${e.sha1} ${size.padStart(7)}\t${quotePath(e.path)}\n`;
+}
+
+/** The manifest's first line, naming the sync that wrote it. */
+export function manifestHeader(syncId: string): string {
+  return `${HEADER}${syncId}\n`;
+}
+
 /** The manifest's text: its header, then one `git ls-tree -r -l` line per entry in git's order. */
 export function formatManifest(syncId: string, entries: readonly SyncEntry[]): string {
   // git orders a tree entry as its name and `/` (git read-cache.c base_name_compare, in tree.c
   // in newer git; the test checks the system git's ls-tree).
   const key = (e: SyncEntry) => (e.mode === "040000" ? `${e.path}/` : e.path);
-  const lines = [...entries]
-    .sort((a, b) => compareUtf8(key(a), key(b)))
-    .map((e) => {
-      const type = e.mode === "040000" ? "tree" : "blob";
-      const size = e.mode === "040000" ? "-" : String(e.size);
-      return `${e.mode} ${type} ${e.sha1} ${size.padStart(7)}\t${quotePath(e.path)}\n`;
-    });
-  return `${HEADER}${syncId}\n${lines.join("")}`;
+  const lines = [...entries].sort((a, b) => compareUtf8(key(a), key(b))).map(manifestLine);
+  return `${manifestHeader(syncId)}${lines.join("")}`;
 }
 
 /** The inverse of quotePath: a path in double quotes with C escapes, else as it is. */
@@ -80,31 +86,83 @@ export interface Manifest {
   entries: Map<string, SyncEntry>;
 }
 
-const LINE = /^(100644|100755|120000|040000) (blob|tree) ([0-9a-f]{40}) +(\d+|-)\t(.+)$/;
+const SHA1_HEX = /^[0-9a-f]{40}$/;
+const SIZE = /^ *(\d+|-)$/;
+const TYPES: Record<string, SyncEntry["mode"] | undefined> = {
+  "100644 blob": "100644",
+  "100755 blob": "100755",
+  "120000 blob": "120000",
+  "040000 tree": "040000",
+};
 
-/** The manifest in `text`, or undefined when it is not one (then nothing of it is trusted). */
+/** The entry of the line `text.slice(start, end)` (without its newline), or undefined. */
+function parseLine(text: string, start: number, end: number): SyncEntry | undefined {
+  const tab = text.indexOf("\t", start);
+  const mode = TYPES[text.slice(start, start + 11)];
+  const sha1 = text.slice(start + 12, start + 52);
+  const size = tab === -1 ? null : SIZE.exec(text.slice(start + 53, tab));
+  if (
+    mode === undefined ||
+    text[start + 11] !== " " ||
+    text[start + 52] !== " " ||
+    tab === -1 ||
+    tab > end - 2 ||
+    !SHA1_HEX.test(sha1) ||
+    size === null ||
+    (size[1] === "-") !== (mode === "040000")
+  ) {
+    return undefined;
+  }
+  const path = unquotePath(text.slice(tab + 1, end));
+  return { mode, sha1, size: size[1] === "-" ? 0 : Number(size[1]), path };
+}
+
+/**
+ * The manifest in `text`, or undefined when it is not one (then nothing of it is trusted). Read
+ * by the fixed columns manifestLine writes (mode, type, 40 hex digits, size, tab, path) rather
+ * than by one regular expression per line, which took a sync of 20,000 files 30 ms.
+ */
 export function parseManifest(text: string): Manifest | undefined {
   if (!text.startsWith(HEADER) || !text.endsWith("\n")) {
     return undefined;
   }
-  const lines = text.slice(0, -1).split("\n");
-  const syncId = lines[0].slice(HEADER.length);
+  const headerEnd = text.indexOf("\n");
+  const syncId = text.slice(HEADER.length, headerEnd);
   const entries = new Map<string, SyncEntry>();
-  for (const line of lines.slice(1)) {
-    const match = LINE.exec(line);
-    if (!match) {
-      return undefined;
-    }
-    const mode = match[1] as SyncEntry["mode"];
-    const path = unquotePath(match[5]);
-    entries.set(path, {
-      mode,
-      sha1: match[3],
-      size: match[4] === "-" ? 0 : Number(match[4]),
-      path,
-    });
+  for (let start = headerEnd + 1; start < text.length;) {
+    const end = text.indexOf("\n", start);
+    const entry = parseLine(text, start, end);
+    if (entry === undefined) return undefined;
+    entries.set(entry.path, entry);
+    start = end + 1;
   }
   return { syncId, entries };
+}
+
+/** The sync that wrote the manifest `text`, or undefined when `text` is not a manifest's. */
+export function manifestSyncId(text: string): string | undefined {
+  const headerEnd = text.indexOf("\n");
+  return text.startsWith(HEADER) && headerEnd !== -1
+    ? text.slice(HEADER.length, headerEnd)
+    : undefined;
+}
+
+/**
+ * Where the line of `path` is in the manifest `text` (a manifest parseManifest accepts), found
+ * without reading the others: a path is the only tab-led, newline-ended run of its line, since
+ * quotePath escapes tabs and newlines.
+ */
+export function findLine(
+  text: string,
+  path: string,
+): { start: number; end: number; entry: SyncEntry } | undefined {
+  const needle = `\t${quotePath(path)}\n`;
+  const at = text.indexOf(needle);
+  if (at === -1) return undefined;
+  const start = text.lastIndexOf("\n", at) + 1;
+  const end = at + needle.length;
+  const entry = parseLine(text, start, end - 1);
+  return entry?.path === path ? { start, end, entry } : undefined;
 }
 
 /** The journal of a sync under way. */
@@ -219,14 +277,21 @@ export function planSync(
   knowledge: ReturnType<typeof volumeKnowledge>,
   clean: boolean,
 ): SyncPlan {
-  const wanted = new Set(target.map((e) => e.path));
-  const send = target.filter((entry) => {
+  const wanted = new Set<string>();
+  const send: LocalEntry[] = [];
+  for (const entry of target) {
+    wanted.add(entry.path);
     const remote = knowledge.known.get(entry.path);
-    return remote === undefined || entry.sha1 === undefined || !same(remote, entry);
-  });
-  const remove = [...new Set([...knowledge.known.keys(), ...knowledge.suspect])]
-    .filter((path) => !wanted.has(path))
-    .sort(compareUtf8);
+    if (remote === undefined || entry.sha1 === undefined || !same(remote, entry)) send.push(entry);
+  }
+  const remove: string[] = [];
+  for (const path of knowledge.known.keys()) {
+    if (!wanted.has(path)) remove.push(path);
+  }
+  for (const path of knowledge.suspect) {
+    if (!wanted.has(path) && !knowledge.known.has(path)) remove.push(path);
+  }
+  remove.sort(compareUtf8);
   return {
     send,
     remove,

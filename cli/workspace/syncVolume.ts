@@ -12,7 +12,7 @@ import { MOUNT_ROOT } from "./docker";
 import { EngineApi, PathStat } from "./engineApi";
 import { CliError } from "./process";
 import { ProgressSink } from "./progress";
-import { MANIFEST_FILE, PENDING_FILE, SYNC_DIR, VolumeState } from "./syncManifest";
+import { MANIFEST_FILE, PENDING_FILE, SYNC_DIR, VolumeState, manifestSyncId } from "./syncManifest";
 import { readTarFiles } from "./tarRead";
 
 /** Where the source volume is mounted in the holder and in build containers. */
@@ -53,7 +53,9 @@ export function holderLabels(stack: string): Record<string, string> {
  * cannot delete a volume a container still holds, so the holder of any other volume is removed
  * after each sync (syncTree), which costs that volume a container create per sync.
  */
-export async function ensureHolder(target: SyncTarget): Promise<{ holder: string; kept: boolean }> {
+export async function ensureHolder(
+  target: SyncTarget,
+): Promise<{ holder: string; kept: boolean; created: boolean }> {
   const name = holderName(target.volume);
   const [image, labels] = await Promise.all([
     target.api.containerImage(name),
@@ -65,7 +67,7 @@ export async function ensureHolder(target: SyncTarget): Promise<{ holder: string
     );
   }
   const kept = labels["buildenv.keep"] === "true";
-  if (image === target.image) return { holder: name, kept };
+  if (image === target.image) return { holder: name, kept, created: false };
   if (image !== undefined) {
     // Made from an older build image: replaced, so the engine can let that image go.
     await target.api.removeContainer(name);
@@ -76,12 +78,26 @@ export async function ensureHolder(target: SyncTarget): Promise<{ holder: string
     [`${target.volume}:${WORKDIR}`],
     holderLabels(target.stack),
   );
-  return { holder: name, kept };
+  return { holder: name, kept, created: true };
 }
 
-interface RecordsCache {
-  version: 1;
-  manifest: { stat: string; text: string } | null;
+/**
+ * This machine's copy of the volume's records after its own last sync into it, with what that
+ * sync knew of the checkout, which lets the next sync skip reading what did not change.
+ */
+export interface RecordsCopy {
+  /** The checkout's listing digest (listCheckout), when it was a git checkout. */
+  listing?: string;
+  /** The sync index's checksum (SyncIndex.checksum) after the sync. */
+  index?: string;
+  /** Listed paths the index does not vouch for (new, gone, directories): looked at every time. */
+  unchecked: string[];
+}
+
+/** The copy's file: the stats and the journal; the manifest beside it, as it is on the volume. */
+interface RecordsFile extends RecordsCopy {
+  version: 2;
+  manifest: { stat: string; length: number; syncId: string } | null;
   pending: { stat: string; text: string } | null;
 }
 
@@ -89,66 +105,117 @@ function statKey(stat: PathStat | undefined): string | null {
   return stat === undefined ? null : `${stat.size} ${stat.mtime} ${stat.mode}`;
 }
 
-function recordsCacheFile(target: SyncTarget): string {
+function recordsFiles(target: SyncTarget): { records: string; manifest: string } {
   const engine = createHash("sha256").update(target.dockerHost).digest("hex").slice(0, 12);
-  return path.join(target.cacheDir, `${target.volume}@${engine}.records.json`);
+  const base = path.join(target.cacheDir, `${target.volume}@${engine}`);
+  return { records: `${base}.records.json`, manifest: `${base}.manifest` };
 }
 
-/**
- * What `.buildenv-sync/` holds: from this machine's copy when the engine's stats of both files
- * equal those recorded after the last sync from here, else read from the volume.
- */
-export async function readVolumeState(target: SyncTarget, holder: string): Promise<VolumeState> {
-  const [manifestStat, pendingStat] = await Promise.all([
+function readCopy(target: SyncTarget): { file: RecordsFile; manifest?: string } | undefined {
+  const files = recordsFiles(target);
+  try {
+    const file = JSON.parse(fs.readFileSync(files.records, "utf8")) as RecordsFile;
+    if (file.version !== 2 || !Array.isArray(file.unchecked)) return undefined;
+    if (file.manifest === null) return { file };
+    const manifest = fs.readFileSync(files.manifest, "utf8");
+    // Written before the records file: a crash between the two leaves another sync's manifest.
+    const matches =
+      manifest.length === file.manifest.length && manifestSyncId(manifest) === file.manifest.syncId;
+    return matches ? { file, manifest } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The engine's stats of the manifest and the journal in the holder `holder`. */
+export function statRecords(
+  target: SyncTarget,
+  holder: string,
+): Promise<[PathStat | undefined, PathStat | undefined]> {
+  return Promise.all([
     target.api.statPath(holder, `${WORKDIR}/${MANIFEST_FILE}`),
     target.api.statPath(holder, `${WORKDIR}/${PENDING_FILE}`),
   ]);
-  let cached: RecordsCache | undefined;
-  try {
-    cached = JSON.parse(fs.readFileSync(recordsCacheFile(target), "utf8")) as RecordsCache;
-  } catch {
-    cached = undefined;
-  }
+}
+
+/**
+ * The holder (ensureHolder) and what `.buildenv-sync/` holds: from this machine's copy when the
+ * engine's stats of both files equal those recorded after the last sync from here (then `copy`
+ * says what that sync knew), else read from the volume. The stats are asked for while the holder
+ * is looked up, and asked again if it had to be made.
+ */
+export async function openVolume(target: SyncTarget): Promise<{
+  holder: string;
+  kept: boolean;
+  state: VolumeState;
+  copy?: RecordsCopy;
+}> {
+  const early = statRecords(target, holderName(target.volume)).catch(() => undefined);
+  const { holder, kept, created } = await ensureHolder(target);
+  const earlyStats = await early;
+  const [manifestStat, pendingStat] =
+    !created && earlyStats !== undefined ? earlyStats : await statRecords(target, holder);
+  const cached = readCopy(target);
   if (
-    cached?.version === 1 &&
-    (cached.manifest?.stat ?? null) === statKey(manifestStat) &&
-    (cached.pending?.stat ?? null) === statKey(pendingStat)
+    cached !== undefined &&
+    (cached.file.manifest?.stat ?? null) === statKey(manifestStat) &&
+    (cached.file.pending?.stat ?? null) === statKey(pendingStat)
   ) {
+    const { listing, index, unchecked } = cached.file;
     return {
-      ...(cached.manifest ? { manifest: cached.manifest.text } : {}),
-      ...(cached.pending ? { pending: cached.pending.text } : {}),
+      holder,
+      kept,
+      state: {
+        ...(cached.manifest !== undefined ? { manifest: cached.manifest } : {}),
+        ...(cached.file.pending ? { pending: cached.file.pending.text } : {}),
+      },
+      copy: { ...(listing ? { listing } : {}), ...(index ? { index } : {}), unchecked },
     };
   }
-  if (manifestStat === undefined && pendingStat === undefined) return {};
+  if (manifestStat === undefined && pendingStat === undefined) return { holder, kept, state: {} };
   const archive = await target.api.getArchive(holder, `${WORKDIR}/${SYNC_DIR}`);
   const files = archive === undefined ? new Map<string, Buffer>() : readTarFiles(archive);
   const manifest = files.get(MANIFEST_FILE)?.toString("utf8");
   const pending = files.get(PENDING_FILE)?.toString("utf8");
   return {
-    ...(manifest !== undefined ? { manifest } : {}),
-    ...(pending !== undefined ? { pending } : {}),
+    holder,
+    kept,
+    state: {
+      ...(manifest !== undefined ? { manifest } : {}),
+      ...(pending !== undefined ? { pending } : {}),
+    },
   };
 }
 
+/** Keeps a copy of the records the volume holds now, and what this sync knew of the checkout. */
 export async function saveVolumeState(
   target: SyncTarget,
   holder: string,
   state: VolumeState,
+  copy: RecordsCopy,
 ): Promise<void> {
-  const [manifestStat, pendingStat] = await Promise.all([
-    target.api.statPath(holder, `${WORKDIR}/${MANIFEST_FILE}`),
-    target.api.statPath(holder, `${WORKDIR}/${PENDING_FILE}`),
-  ]);
-  const record = (stat: PathStat | undefined, text: string | undefined) =>
-    stat === undefined || text === undefined ? null : { stat: statKey(stat)!, text };
-  const cache: RecordsCache = {
-    version: 1,
-    manifest: record(manifestStat, state.manifest),
-    pending: record(pendingStat, state.pending),
+  const [manifestStat, pendingStat] = await statRecords(target, holder);
+  const manifestId = state.manifest === undefined ? undefined : manifestSyncId(state.manifest);
+  const file: RecordsFile = {
+    version: 2,
+    manifest:
+      manifestStat === undefined || state.manifest === undefined || manifestId === undefined
+        ? null
+        : { stat: statKey(manifestStat)!, length: state.manifest.length, syncId: manifestId },
+    pending:
+      pendingStat === undefined || state.pending === undefined
+        ? null
+        : { stat: statKey(pendingStat)!, text: state.pending },
+    ...copy,
   };
+  const files = recordsFiles(target);
   try {
     fs.mkdirSync(target.cacheDir, { recursive: true });
-    writeFileAtomic(recordsCacheFile(target), JSON.stringify(cache));
+    // Both only copies, checked when read: no flush to the disk.
+    if (file.manifest !== null) {
+      writeFileAtomic(files.manifest, state.manifest!, { durable: false });
+    }
+    writeFileAtomic(files.records, JSON.stringify(file), { durable: false });
   } catch {
     // Only a copy: without it the next sync reads the records from the volume.
   }

@@ -4,116 +4,39 @@
  * BUILDENV_E2E_DOCKER_HOST and BUILDENV_E2E_IMAGE are set (`.ci/run` starts an engine).
  */
 import * as assert from "assert/strict";
-import { execFileSync, spawn } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { volumeScriptArgs } from "../../cli/workspace/docker";
 import { EngineApi } from "../../cli/workspace/engineApi";
-import { spawnRunner } from "../../cli/workspace/process";
 import { SyncResult, holderName, syncTree } from "../../cli/workspace/sync";
 import { makeFullBusyboxImage, skipWithoutEngine } from "../support/e2eEngine";
+import {
+  BASE_IMAGE,
+  DOCKER_HOST,
+  SyncedVolume,
+  docker,
+  git,
+  sha256,
+  treeListing,
+} from "../support/syncVolume";
 
-const DOCKER_HOST = process.env.BUILDENV_E2E_DOCKER_HOST;
-const BASE_IMAGE = process.env.BUILDENV_E2E_IMAGE;
 const ID = `bsync-${process.pid}`;
 const IMAGE = `buildenv-e2e-${ID}:full`;
 const VOLUME = `buildenv-e2e-${ID}-source`;
 const HOLDER = holderName(VOLUME);
-
-function docker(args: string[], input?: Buffer): string {
-  return execFileSync("docker", args, {
-    env: { ...process.env, DOCKER_HOST },
-    encoding: "utf8",
-    input,
-    stdio: ["pipe", "pipe", "pipe"],
-    maxBuffer: 1 << 30,
-  }).trim();
-}
-
-/** Runs `script` in a container with the volume at /v, as a build would. */
-function inVolume(script: string): string {
-  return docker(["run", "--rm", "-v", `${VOLUME}:/v`, "-w", "/v", IMAGE, "sh", "-c", script]);
-}
-
-/**
- * The volume's tree as the system's tools see it: `docker cp` out of the holder, extracted by
- * `tar`, listed by `find` as `<type> <mode> <path>`, with each regular file's sha256 from
- * `sha256sum` (the sync records themselves are left out: they are checked on their own).
- */
-function volumeTree(work: string): string {
-  const out = fs.mkdtempSync(path.join(work, "out-"));
-  const archive = execFileSync("docker", ["cp", `${HOLDER}:/workspace/source/.`, "-"], {
-    env: { ...process.env, DOCKER_HOST },
-    maxBuffer: 1 << 30,
-  });
-  // Sync rounds mtimes up to whole seconds, so tar may see them a moment ahead.
-  execFileSync("tar", ["-x", "--warning=no-timestamp", "-C", out], { input: archive });
-  const listing = treeListing(out);
-  fs.rmSync(out, { recursive: true, force: true });
-  return listing;
-}
-
-function treeListing(dir: string, except: string[] = []): string {
-  const prune = [".buildenv-sync", ".git", ...except].flatMap((name) => [
-    "-path",
-    `./${name}`,
-    "-prune",
-    "-o",
-  ]);
-  const lines = execFileSync("find", [".", "-mindepth", "1", ...prune, "-printf", "%y %m %p\\n"], {
-    cwd: dir,
-    encoding: "utf8",
-  })
-    .trim()
-    .split("\n")
-    .sort();
-  return lines
-    .map((line) => {
-      const file = line.slice(line.indexOf(" ./") + 1);
-      if (!line.startsWith("f ")) return line;
-      const sum = execFileSync("sha256sum", [file], { cwd: dir, encoding: "utf8" }).split(" ")[0];
-      return `${line} ${sum}`;
-    })
-    .join("\n");
-}
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
-    cwd: dir,
-    encoding: "utf8",
-  });
-}
 
 describe("sync on a real Docker engine", function () {
   this.timeout(180_000);
   let work: string;
   let tree: string;
   let api: EngineApi;
-  const logs: string[] = [];
-
-  async function sync(clean = false, cacheDir = path.join(work, "cache")): Promise<SyncResult> {
-    logs.length = 0;
-    return syncTree(
-      { dir: tree, exclude: [], clean },
-      {
-        api,
-        dockerHost: DOCKER_HOST!,
-        stack: "e2e",
-        volume: VOLUME,
-        image: IMAGE,
-        cacheDir,
-        runScript: (script, args) =>
-          spawnRunner("docker", volumeScriptArgs(IMAGE, VOLUME, "source", script, args), {
-            env: { ...process.env, DOCKER_HOST },
-            stdout: "capture",
-            stderr: "capture",
-          }),
-        log: (line) => logs.push(line),
-        progress: { write: () => true },
-      },
-    );
-  }
+  let volume: SyncedVolume;
+  const logs = () => volume.logs;
+  const inVolume = (script: string) => volume.run(script);
+  const volumeTree = (dir: string) => volume.tree(dir);
+  const sync = (clean = false, cacheDir = path.join(work, "cache")): Promise<SyncResult> =>
+    volume.sync(tree, cacheDir, clean);
 
   before(function () {
     skipWithoutEngine(this);
@@ -122,6 +45,7 @@ describe("sync on a real Docker engine", function () {
     // Labelled as the program labels a kept volume (buildVolume.ts): its holder stays.
     docker(["volume", "create", "--label", "buildenv.keep=true", VOLUME]);
     api = new EngineApi({ dockerHost: DOCKER_HOST! });
+    volume = new SyncedVolume(api, VOLUME, IMAGE);
     work = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-e2e-sync-"));
     tree = path.join(work, "tree");
     fs.mkdirSync(path.join(tree, "src", "deep"), { recursive: true });
@@ -262,7 +186,7 @@ describe("sync on a real Docker engine", function () {
     const repaired = await sync();
     assert.equal(repaired.repaired, true);
     assert.equal(
-      logs[0],
+      logs()[0],
       `the last sync into ${VOLUME} did not finish; writing its 41 paths again`,
     );
     assert.equal(volumeTree(work), treeListing(tree));
@@ -312,7 +236,3 @@ describe("sync on a real Docker engine", function () {
     }
   });
 });
-
-function sha256(text: string): string {
-  return execFileSync("sha256sum", { input: text, encoding: "utf8" }).split(" ")[0];
-}

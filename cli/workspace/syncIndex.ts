@@ -1,0 +1,298 @@
+/**
+ * The stat cache of `sync`, kept as a git index (version 2) of the checkout's files so that git
+ * itself tells what changed: `git diff-files` lstats every entry on several threads (its
+ * preload-index) in a fraction of the time one lstat per file costs node, and lists only the
+ * paths whose stat no longer matches. A one-file edit in a tree of 20,000 files then reads one
+ * file. The index lives in the sync's cache directory and is read against a private, empty git
+ * directory, so the checkout's own repository, index and config are never touched (and a
+ * checkout that is not a git work tree is served the same way).
+ *
+ * Like StatCache (components/image/statCache.ts), an entry promises only that a file whose lstat
+ * is unchanged still has the hashed content. A file changed within the clock tick its stats were
+ * taken in keeps its stat, so an entry whose mtime is not older than the second before this run
+ * took any stats is "smudged" (its size written as 0), as git does to racily clean entries
+ * (read-cache.c ce_smudge_racily_clean_entry): git then reports it whatever its stat says
+ * (ce_match_stat_basic, "Racily smudged entry?", read-cache.c:345-349 at git/git 1a3e64c). The
+ * comparison is in whole seconds because Debian's git compares seconds only (no USE_NSEC:
+ * statinfo.c:64-105).
+ */
+import { execFile } from "child_process";
+import { createHash, randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import {
+  ENTRY,
+  IndexEntry,
+  IndexFile,
+  encodeEntry,
+  entryBytes,
+  findEntry,
+  formatIndex,
+  indexEntryOf,
+  indexablePath,
+  readIndex,
+} from "./gitIndexFile";
+
+/**
+ * Git settings that make `diff-files` compare every stat field whatever the user's config says
+ * (core.checkStat, core.trustctime, core.filemode), follow symlinks as links, and ask no
+ * fsmonitor hook (config.txt "core.*").
+ */
+const GIT_SETTINGS = [
+  "core.checkStat=default",
+  "core.trustctime=true",
+  "core.filemode=true",
+  "core.symlinks=true",
+  "core.fsmonitor=false",
+  "core.preloadIndex=true",
+].flatMap((setting) => ["-c", setting]);
+
+function gitEnv(indexFile: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith("GIT_")) env[key] = value;
+  }
+  return { ...env, GIT_INDEX_FILE: indexFile };
+}
+
+function git(args: string[], cwd: string, indexFile: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      "git",
+      args,
+      { cwd, env: gitEnv(indexFile), encoding: "utf8", maxBuffer: 1 << 30 },
+      (error, stdout) => resolve(error ? undefined : stdout),
+    );
+  });
+}
+
+/**
+ * The paths of `index` whose stat git finds changed (or smudged, or gone) in `dir`, by
+ * `git diff-files` against a private git directory `gitDir` (made on first use); undefined when
+ * git cannot tell (then every path counts as changed).
+ */
+export async function changedPaths(
+  dir: string,
+  indexFile: string,
+  gitDir: string,
+): Promise<Set<string> | undefined> {
+  if (!fs.existsSync(path.join(gitDir, "HEAD"))) {
+    if ((await git(["init", "--bare", "-q", gitDir], dir, indexFile)) === undefined)
+      return undefined;
+  }
+  const out = await git(
+    [
+      `--git-dir=${gitDir}`,
+      `--work-tree=${dir}`,
+      ...GIT_SETTINGS,
+      "diff-files",
+      "-z",
+      "--name-only",
+    ],
+    dir,
+    indexFile,
+  );
+  return out === undefined ? undefined : new Set(out.split("\0").filter((p) => p !== ""));
+}
+
+/** A cached entry of an unchanged file: what sync needs of it. */
+export interface IndexHit {
+  mode: "100644" | "100755" | "120000";
+  sha1: string;
+  /** st_size truncated to 32 bits. */
+  size: number;
+}
+
+/**
+ * The sync's stat cache for one checkout: the previous index and what git says changed since,
+ * the entries of this run, and the write of the new index (atomic, only when anything differs).
+ * Never throws for the cache's sake: an unusable index counts as empty, a failed write is dropped.
+ */
+export class SyncIndex {
+  /** Hits of this run (lookup), as the previous index held them. */
+  private readonly hitBytes = new Map<string, Buffer>();
+  /** Entries of this run from lstat and hash; a smudge may await them when the index is written. */
+  private readonly fresh = new Map<string, IndexEntry>();
+  private parsed: IndexFile | undefined;
+  private temp: { file: string; fd: number; racyFromSec: number } | undefined;
+  private unwritable = false;
+  /** The written index's checksum, once save wrote or kept one. */
+  private savedChecksum: string | undefined;
+
+  private constructor(
+    private readonly file: string,
+    /** The previous index's bytes, when git could read them. */
+    private readonly previous: Buffer | undefined,
+    /** What git found changed since the previous index; undefined without one. */
+    readonly changed: ReadonlySet<string> | undefined,
+  ) {}
+
+  /** Reads the previous index and has git compare the checkout with it. */
+  static async open(dir: string, file: string, gitDir: string): Promise<SyncIndex> {
+    let previous: { data: Buffer; stats: fs.BigIntStats } | undefined;
+    try {
+      const fd = fs.openSync(file, "r");
+      try {
+        previous = { data: fs.readFileSync(fd), stats: fs.fstatSync(fd, { bigint: true }) };
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      return new SyncIndex(file, undefined, undefined);
+    }
+    const changed = await changedPaths(dir, file, gitDir);
+    // git read the file again, and checked its checksum: the same file unless a concurrent sync
+    // of this checkout renamed another over it (then this run trusts none of its entries).
+    const after = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+    const same =
+      after !== undefined &&
+      after.ino === previous.stats.ino &&
+      after.mtimeNs === previous.stats.mtimeNs &&
+      after.size === previous.stats.size;
+    return changed === undefined || !same
+      ? new SyncIndex(file, undefined, undefined)
+      : new SyncIndex(file, previous.data, changed);
+  }
+
+  /** The previous index's checksum (hex), which the records copy names; undefined without one. */
+  get checksum(): string | undefined {
+    return this.savedChecksum ?? this.previous?.toString("hex", this.previous.length - 20);
+  }
+
+  private entries(): IndexFile | undefined {
+    if (this.parsed === undefined && this.previous !== undefined) {
+      this.parsed = readIndex(this.previous);
+    }
+    return this.parsed;
+  }
+
+  /** The cached mode and hash of a file git found unchanged; undefined when it must be looked at. */
+  lookup(relative: string): IndexHit | undefined {
+    const start = this.entries()?.starts.get(relative);
+    if (start === undefined || this.changed!.has(relative)) return undefined;
+    const data = this.previous!;
+    this.hitBytes.set(relative, entryBytes(data, start));
+    const modeBits = data.readUInt32BE(start + ENTRY.mode);
+    const mode = modeBits === 0o120000 ? "120000" : modeBits === 0o100755 ? "100755" : "100644";
+    return {
+      mode,
+      sha1: data.toString("hex", start + ENTRY.sha1, start + ENTRY.sha1 + 20),
+      size: data.readUInt32BE(start + ENTRY.size),
+    };
+  }
+
+  /** The hash this run's index holds for `relative`, if any. */
+  sha1Of(relative: string): string | undefined {
+    const fresh = this.fresh.get(relative);
+    if (fresh !== undefined) return fresh.sha1;
+    return this.hitBytes.get(relative)?.toString("hex", ENTRY.sha1, ENTRY.sha1 + 20);
+  }
+
+  /** Before any file of this run is stat-ed for hashing: fixes the moment entries are smudged from. */
+  beforeHashing(): void {
+    if (this.temp !== undefined || this.unwritable) return;
+    const temp = `${this.file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+    let fd: number | undefined;
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      fd = fs.openSync(temp, "wx", 0o644);
+      const racyFromSec = Number(fs.fstatSync(fd, { bigint: true }).mtimeNs / 1_000_000_000n);
+      this.temp = { file: temp, fd, racyFromSec };
+    } catch {
+      this.unwritable = true;
+      if (fd !== undefined) closeAndRemove(fd, temp);
+    }
+  }
+
+  /** Records the stats a file had before it was read, and the hash of what was read. */
+  remember(relative: string, stats: fs.BigIntStats, sha1: string): void {
+    if (!indexablePath(relative)) return;
+    this.hitBytes.delete(relative);
+    this.fresh.set(relative, indexEntryOf(relative, stats, sha1));
+  }
+
+  /**
+   * Writes this run's entries unless they are the previous index's: with `keep: "hits"` the
+   * previous entries lookup found (the checkout was listed again), with `keep: "all"` every
+   * previous entry (the listing is known to be unchanged, and nothing was looked up). Without
+   * an fsync: a torn index fails git's checksum and counts as empty, costing a rehash, never a
+   * wrong answer.
+   */
+  save(keep: "hits" | "all"): void {
+    const previousCount = this.previous === undefined ? -1 : this.previous.readUInt32BE(8);
+    if (
+      this.previous !== undefined &&
+      this.fresh.size === 0 &&
+      (keep === "all" || this.hitBytes.size === previousCount)
+    ) {
+      return;
+    }
+    this.beforeHashing();
+    if (this.temp === undefined) return;
+    const { file, fd, racyFromSec } = this.temp;
+    this.temp = undefined;
+    const encode = (entry: IndexEntry) =>
+      encodeEntry(entry.mtimeSec >= racyFromSec ? { ...entry, size: 0 } : entry);
+    const data =
+      (keep === "all" && this.patched(encode)) || formatIndex(this.entriesToWrite(keep, encode));
+    try {
+      fs.writeFileSync(fd, data);
+      fs.closeSync(fd);
+      fs.renameSync(file, this.file);
+      this.savedChecksum = data.toString("hex", data.length - 20);
+    } catch {
+      closeAndRemove(fd, file);
+    }
+  }
+
+  /** The previous index with the fresh entries written over theirs; undefined if one has none. */
+  private patched(encode: (entry: IndexEntry) => Buffer): Buffer | undefined {
+    if (this.previous === undefined) return undefined;
+    const data = Buffer.from(this.previous);
+    for (const [relative, entry] of this.fresh) {
+      const start = this.parsed?.starts.get(relative) ?? findEntry(data, relative);
+      if (start === undefined) return undefined;
+      encode(entry).copy(data, start);
+    }
+    createHash("sha1")
+      .update(data.subarray(0, data.length - 20))
+      .digest()
+      .copy(data, data.length - 20);
+    return data;
+  }
+
+  private entriesToWrite(
+    keep: "hits" | "all",
+    encode: (entry: IndexEntry) => Buffer,
+  ): Map<string, Buffer> {
+    const entries = new Map<string, Buffer>();
+    const previous = keep === "all" ? this.entries() : undefined;
+    for (const [relative, start] of previous?.starts ?? []) {
+      entries.set(relative, entryBytes(this.previous!, start));
+    }
+    for (const [relative, bytes] of this.hitBytes) entries.set(relative, bytes);
+    for (const [relative, entry] of this.fresh) entries.set(relative, encode(entry));
+    return entries;
+  }
+
+  /** Removes the temporary file if it was not saved (the run failed). */
+  discard(): void {
+    if (this.temp !== undefined) {
+      closeAndRemove(this.temp.fd, this.temp.file);
+      this.temp = undefined;
+    }
+  }
+}
+
+function closeAndRemove(fd: number, file: string): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // Already closed; the file is removed all the same.
+  }
+  try {
+    fs.unlinkSync(file);
+  } catch {
+    // A leftover temporary file is never read.
+  }
+}
