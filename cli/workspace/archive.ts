@@ -164,6 +164,8 @@ export interface TarEntry {
   mode: number;
   /** Seconds since the epoch. */
   mtime: number;
+  /** Nanoseconds past `mtime`, written as a PAX `mtime` record (POSIX pax, "mtime"). */
+  mtimeNanos?: number;
   size: number;
   linkname?: string;
 }
@@ -184,6 +186,9 @@ export function tarHeader(entry: TarEntry): Buffer {
   if (Buffer.byteLength(name) > 100) pax.path = name;
   if (entry.linkname !== undefined && Buffer.byteLength(entry.linkname) > 100) {
     pax.linkpath = entry.linkname;
+  }
+  if (entry.mtimeNanos !== undefined) {
+    pax.mtime = `${entry.mtime}.${String(entry.mtimeNanos).padStart(9, "0")}`;
   }
   const parts: Buffer[] = [];
   if (Object.keys(pax).length > 0) {

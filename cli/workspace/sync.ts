@@ -62,6 +62,11 @@ export interface SyncResult {
   upToDate: boolean;
   /** The last sync had not finished: its paths were written or removed again. */
   repaired: boolean;
+  /**
+   * Paths this sync looked at itself: those git found changed since this machine's last sync
+   * into the volume when that sync's listing and records still hold, else every listed path.
+   */
+  looked: number;
 }
 
 /** What a sync is to do, from the fast sync or the full one. */
@@ -71,6 +76,8 @@ interface Work {
   upToDate: boolean;
   /** The checkout's entries (for the log and the result). */
   files: number;
+  /** Paths this sync looked at itself (SyncResult.looked). */
+  looked: number;
   interrupted: boolean;
   /** Paths an interrupted sync may have left in any state. */
   suspect: number;
@@ -127,6 +134,7 @@ function fastWork(
     remove: [],
     upToDate: changes.length === 0,
     files: countLines(text) - 1,
+    looked: candidates.size,
     interrupted: false,
     suspect: 0,
     knownDirs: parentsOf(changes.map((c) => c.entry.path)),
@@ -162,6 +170,7 @@ function fullWork(
     remove: plan.remove,
     upToDate: plan.upToDate,
     files: local.length,
+    looked: files.length,
     interrupted: knowledge.interrupted,
     suspect: knowledge.suspect.size,
     knownDirs: parentsOf(knowledge.known.keys()),
@@ -231,7 +240,15 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
       target.log(
         `${target.volume} already holds the ${work.files} files of ${request.dir} (${formatElapsed(now() - started)})`,
       );
-      return { files: work.files, sent: 0, bytes: 0, removed: 0, upToDate: true, repaired: false };
+      return {
+        files: work.files,
+        sent: 0,
+        bytes: 0,
+        removed: 0,
+        upToDate: true,
+        repaired: false,
+        looked: work.looked,
+      };
     }
     const syncId = randomBytes(8).toString("hex");
     const pendingText = formatPending({
@@ -247,7 +264,7 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
         mtime: Math.floor(Date.now() / 1000),
         size: 0,
       }),
-      memoryEntry(PENDING_FILE, pendingText),
+      memoryEntry(PENDING_FILE, pendingText, true),
     ];
     const totalBytes = work.send.reduce((sum, e) => sum + e.size, 0);
     const progress = new Progress(target.progress, {
@@ -276,7 +293,7 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
     let manifestText = "";
     const final = (): Buffer[] => {
       manifestText = work.manifest(syncId, hashed);
-      return [memoryEntry(MANIFEST_FILE, manifestText)];
+      return [memoryEntry(MANIFEST_FILE, manifestText, true)];
     };
     await target.api.putArchive(
       holder,
@@ -310,6 +327,7 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
       removed: work.remove.length,
       upToDate: false,
       repaired: work.interrupted,
+      looked: work.looked,
     };
   } finally {
     index.discard();

@@ -2,6 +2,7 @@
  * The checkout's side of `sync`: its entries (through the stat cache, hashing only what must be
  * compared) and the tar stream of what is sent, hashed as it is read.
  */
+import { randomInt } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { gitBlobHash, hashOpenFile } from "../../components/image/gitFormat";
@@ -83,13 +84,19 @@ function mtimeOf(stats: fs.BigIntStats): number {
   return Number((stats.mtimeNs + 999_999_999n) / 1_000_000_000n);
 }
 
-export function memoryEntry(name: string, text: string): Buffer {
+/**
+ * A file of `text`. The records (`unique`) get a random sub-second mtime: the engine's stat of
+ * them, which tells a machine whether the volume's records are still those it wrote, would
+ * otherwise be the same for two syncs from two machines in one second with records of one size.
+ */
+export function memoryEntry(name: string, text: string, unique = false): Buffer {
   const data = Buffer.from(text, "utf8");
   const header = tarHeader({
     name,
     type: "file",
     mode: 0o644,
     mtime: Math.floor(Date.now() / 1000),
+    ...(unique ? { mtimeNanos: randomInt(1, 1_000_000_000) } : {}),
     size: data.length,
   });
   return Buffer.concat([header, pad(data)]);

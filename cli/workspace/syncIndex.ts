@@ -8,13 +8,14 @@
  * checkout that is not a git work tree is served the same way).
  *
  * Like StatCache (components/image/statCache.ts), an entry promises only that a file whose lstat
- * is unchanged still has the hashed content. A file changed within the clock tick its stats were
- * taken in keeps its stat, so an entry whose mtime is not older than the second before this run
- * took any stats is "smudged" (its size written as 0), as git does to racily clean entries
- * (read-cache.c ce_smudge_racily_clean_entry): git then reports it whatever its stat says
- * (ce_match_stat_basic, "Racily smudged entry?", read-cache.c:345-349 at git/git 1a3e64c). The
- * comparison is in whole seconds because Debian's git compares seconds only (no USE_NSEC:
- * statinfo.c:64-105).
+ * is unchanged still has the hashed content. Debian's git compares times in whole seconds (no
+ * USE_NSEC: statinfo.c:64-105 at git/git 1a3e64c), so a file changed again within the second of
+ * its recorded mtime or ctime, its size and mtime kept, would look unchanged. An entry whose
+ * mtime or ctime is not older than the second before this run took any stats is therefore
+ * "smudged" (its size written as 0), as git does to racily clean entries (read-cache.c
+ * ce_smudge_racily_clean_entry; git checks the mtime only): git then reports it whatever its stat
+ * says (ce_match_stat_basic, "Racily smudged entry?", read-cache.c:345-349), and the next run
+ * hashes it again.
  */
 import { execFile } from "child_process";
 import { createHash, randomBytes } from "crypto";
@@ -232,7 +233,11 @@ export class SyncIndex {
     const { file, fd, racyFromSec } = this.temp;
     this.temp = undefined;
     const encode = (entry: IndexEntry) =>
-      encodeEntry(entry.mtimeSec >= racyFromSec ? { ...entry, size: 0 } : entry);
+      encodeEntry(
+        entry.mtimeSec >= racyFromSec || entry.ctimeSec >= racyFromSec
+          ? { ...entry, size: 0 }
+          : entry,
+      );
     const data =
       (keep === "all" && this.patched(encode)) || formatIndex(this.entriesToWrite(keep, encode));
     try {

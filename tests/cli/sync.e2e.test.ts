@@ -91,6 +91,7 @@ describe("sync on a real Docker engine", function () {
       removed: 0,
       upToDate: false,
       repaired: false,
+      looked: 7,
     });
     assert.equal(volumeTree(work), treeListing(tree));
     assert.equal(inVolume("readlink link"), "src/main.c");
