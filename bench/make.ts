@@ -1,0 +1,321 @@
+/**
+ * The developer loop `sync` then `run -- make` on a generated C project (issue 18): the first
+ * build compiles every object; after a one-file edit and a sync, the second build compiles only
+ * that file's object; a third with no edit compiles nothing. Compiler invocations are counted from
+ * make's echo of each command it runs. The build image holds this machine's own make, gcc and
+ * binutils with busybox for `sh`, put in the engine with `docker import` (no registry needed) and
+ * removed afterwards. Needs BUILDENV_E2E_DOCKER_HOST (`.ci/run` starts it); says so and measures
+ * nothing without it.
+ *
+ *   npx tsx bench/make.ts
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DEFAULT_COMPUTE_CLASSES } from "../components/compute/config";
+import { runArgs, volumeScriptArgs } from "../cli/workspace/docker";
+import { EngineApi } from "../cli/workspace/engineApi";
+import { spawnRunner } from "../cli/workspace/process";
+import { holderName, syncTree } from "../cli/workspace/sync";
+
+const DOCKER_HOST = process.env.BUILDENV_E2E_DOCKER_HOST;
+const SOURCES = 50;
+function gccLib(): string {
+  return path.dirname(execFileSync("gcc", ["-print-libgcc-file-name"], { encoding: "utf8" }));
+}
+
+function docker(args: string[]): string {
+  return execFileSync("docker", args, {
+    env: { ...process.env, DOCKER_HOST },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+function which(program: string): string {
+  return execFileSync("sh", ["-c", `command -v ${program}`], { encoding: "utf8" }).trim();
+}
+
+/** The shared libraries `ldd` says a binary loads, the loader included. */
+function sharedLibraries(binary: string): string[] {
+  return execFileSync("ldd", [binary], { encoding: "utf8" })
+    .split("\n")
+    .map((line) => /(\/\S+) \(0x/.exec(line)?.[1])
+    .filter((file): file is string => file !== undefined);
+}
+
+function packageFiles(pkg: string): string[] {
+  return execFileSync("dpkg", ["-L", pkg], { encoding: "utf8" })
+    .split("\n")
+    .filter((file) => file !== "" && fs.statSync(file, { throwIfNoEntry: false })?.isFile());
+}
+
+/**
+ * What a compile and link of C needs: the drivers and the programs gcc runs, every library they
+ * load, libc's headers, crt files and link scripts (with the libraries the scripts name). Not
+ * libc6-dev's static libraries: a dynamic link reads only the `_nonshared` ones.
+ */
+function toolchainFiles(): string[] {
+  const gcc = gccLib();
+  const programs = [
+    which("make"),
+    which("gcc"),
+    which("cc"),
+    which("as"),
+    which("ld"),
+    ...["cc1", "collect2", "lto-wrapper"].map((name) => path.join(gcc, name)),
+  ];
+  const libc = packageFiles("libc6-dev").filter(
+    (file) =>
+      file.startsWith("/usr/include/") || !file.endsWith(".a") || /_nonshared\.a$/.test(file),
+  );
+  const linkScriptTargets = libc
+    .filter((file) => file.endsWith(".so") && fs.statSync(file).size < 1024)
+    .flatMap((file) => fs.readFileSync(file, "utf8").match(/\/[^\s()]+/g) ?? [])
+    .filter((file) => !file.startsWith("/*") && fs.existsSync(file));
+  const gccFiles = fs
+    .readdirSync(gcc)
+    .filter((name) => /^(crt.*\.o|libgcc.*|liblto_plugin\.so)$/.test(name))
+    .map((name) => path.join(gcc, name));
+  const libgccS = execFileSync("gcc", ["-print-file-name=libgcc_s.so.1"], { encoding: "utf8" });
+  const withLibraries = [
+    ...programs,
+    ...gccFiles.filter((file) => file.endsWith("liblto_plugin.so")),
+  ];
+  return [
+    ...programs,
+    ...withLibraries.flatMap(sharedLibraries),
+    ...libc,
+    ...linkScriptTargets,
+    ...gccFiles,
+    libgccS.trim(),
+    ...packageFiles("linux-libc-dev").filter((file) => file.startsWith("/usr/include/")),
+  ];
+}
+
+/**
+ * The rootfs of the build image in `stage`: each file at its path with symlinks followed, the
+ * merged-/usr links this machine has (so `/lib64/ld-linux-x86-64.so.2`, written into every
+ * binary, resolves), gcc's header directory, and busybox with a link per applet for `sh` and the
+ * tools sync's removal script uses.
+ */
+function assembleRootfs(stage: string): void {
+  const gcc = gccLib();
+  for (const top of ["bin", "lib", "lib64", "sbin"]) {
+    const link = fs.lstatSync(`/${top}`, { throwIfNoEntry: false });
+    if (link?.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(`/${top}`), path.join(stage, top));
+  }
+  const place = (file: string) =>
+    path.join(stage, fs.realpathSync(path.dirname(file)), path.basename(file));
+  for (const file of new Set(toolchainFiles())) {
+    const to = place(file);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(fs.realpathSync(file), to);
+  }
+  fs.cpSync(path.join(gcc, "include"), place(path.join(gcc, "include")), {
+    recursive: true,
+    dereference: true,
+  });
+  const bin = path.join(stage, fs.realpathSync("/usr/bin"));
+  fs.copyFileSync("/usr/bin/busybox", path.join(bin, "busybox"));
+  const applets = execFileSync("/usr/bin/busybox", ["--list"], { encoding: "utf8" });
+  for (const applet of applets.split("\n").filter(Boolean)) {
+    if (!fs.existsSync(path.join(bin, applet))) fs.symlinkSync("busybox", path.join(bin, applet));
+  }
+  // gcc writes its intermediate assembly and objects there.
+  fs.mkdirSync(path.join(stage, "tmp"), { mode: 0o1777 });
+  fs.chmodSync(path.join(stage, "tmp"), 0o1777);
+}
+
+/** The build image, imported from a tarball of the assembled rootfs; its size in MB. */
+function importImage(image: string, work: string): number {
+  const stage = path.join(work, "rootfs");
+  fs.mkdirSync(stage, { recursive: true });
+  assembleRootfs(stage);
+  const tarball = path.join(work, "rootfs.tar");
+  execFileSync("tar", ["-c", "-f", tarball, "-C", stage, "."]);
+  docker(["import", "--change", "ENV PATH=/usr/bin:/bin", tarball, image]);
+  fs.rmSync(work, { recursive: true, force: true });
+  return Number(docker(["image", "inspect", "--format", "{{.Size}}", image]).trim()) / 1e6;
+}
+
+/** `sources` C files of one function each, a main calling them all, and a Makefile of one object per file. */
+function generate(root: string, sources: number): void {
+  fs.mkdirSync(root, { recursive: true });
+  const names = Array.from({ length: sources }, (_, i) => `f${i}`);
+  for (const name of names) {
+    fs.writeFileSync(path.join(root, `${name}.c`), `int ${name}(int x) { return x + 1; }\n`);
+  }
+  fs.writeFileSync(
+    path.join(root, "main.c"),
+    [
+      "#include <stdio.h>",
+      ...names.map((name) => `int ${name}(int);`),
+      "int main(void) {",
+      "  int x = 0;",
+      ...names.map((name) => `  x = ${name}(x);`),
+      '  printf("%d\\n", x);',
+      "  return 0;",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  const objects = ["main.o", ...names.map((name) => `${name}.o`)].join(" ");
+  fs.writeFileSync(
+    path.join(root, "Makefile"),
+    [
+      "CC = gcc",
+      "CFLAGS = -O2",
+      `OBJS = ${objects}`,
+      "app: $(OBJS)",
+      "\t$(CC) -o $@ $(OBJS)",
+      "%.o: %.c",
+      "\t$(CC) $(CFLAGS) -c -o $@ $<",
+      "",
+    ].join("\n"),
+  );
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: root, stdio: "ignore" });
+  git("init", "-q");
+  git("add", ".");
+  git("-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-q", "-m", "x");
+}
+
+interface Build {
+  compiles: number;
+  links: number;
+  ms: number;
+}
+
+async function benchLoop(id: string, work: string): Promise<void> {
+  const image = `${id}:gcc`;
+  const volume = `${id}-source`;
+  const tree = path.join(work, "tree");
+  const api = new EngineApi({ dockerHost: DOCKER_HOST! });
+  let runs = 0;
+  try {
+    let t = performance.now();
+    const mb = importImage(image, path.join(work, "image"));
+    console.log(
+      `build image (make, gcc, binutils, busybox): ${mb.toFixed(0)} MB, imported in ${seconds(performance.now() - t)}`,
+    );
+    generate(tree, SOURCES);
+    docker(["volume", "create", "--label", "buildenv.keep=true", volume]);
+    const sync = async (): Promise<{ sent: number; ms: number }> => {
+      const start = performance.now();
+      const result = await syncTree(
+        { dir: tree, exclude: [], clean: false },
+        {
+          api,
+          dockerHost: DOCKER_HOST!,
+          stack: "bench",
+          volume,
+          image,
+          cacheDir: path.join(work, "cache"),
+          runScript: (script, args) =>
+            spawnRunner("docker", volumeScriptArgs(image, volume, "source", script, args), {
+              env: { ...process.env, DOCKER_HOST },
+              stdout: "capture",
+              stderr: "capture",
+            }),
+          log: () => undefined,
+          progress: { write: () => true },
+        },
+      );
+      // Sync stamps each file it sends with its mtime rounded up to the next whole second. A
+      // build in that same second would leave objects older than their sources, and the next
+      // make would compile them again: wait the second out, as a developer's typing does.
+      await sleep(1100);
+      return { sent: result.sent, ms: performance.now() - start };
+    };
+    const make = (): Build => {
+      const args = runArgs({
+        image,
+        volumes: { source: volume },
+        computeClass: DEFAULT_COMPUTE_CLASSES.normal,
+        name: `${id}-run-${++runs}`,
+        command: ["make"],
+      });
+      const start = performance.now();
+      const lines = docker(args).split("\n");
+      const ms = performance.now() - start;
+      return {
+        compiles: lines.filter((line) => /^gcc .* -c /.test(line)).length,
+        links: lines.filter((line) => /^gcc -o app /.test(line)).length,
+        ms,
+      };
+    };
+    t = performance.now();
+    const firstSync = await sync();
+    const first = make();
+    fs.writeFileSync(path.join(tree, "f7.c"), "int f7(int x) { return x + 2; }\n");
+    const editSync = await sync();
+    const edit = make();
+    const noEditSync = await sync();
+    const noEdit = make();
+    const output = docker([
+      "run",
+      "--rm",
+      "-v",
+      `${volume}:/workspace/source`,
+      "-w",
+      "/workspace/source",
+      image,
+      "./app",
+    ]).trim();
+    console.log(
+      `make: first build ${first.compiles} compiles in ${seconds(first.ms)} (sync of ${firstSync.sent} files ${seconds(firstSync.ms - 1100)}); ` +
+        `after a one-file edit ${edit.compiles} compile in ${seconds(edit.ms)} (sync of ${editSync.sent} file ${seconds(editSync.ms - 1100)}); ` +
+        `no edit ${noEdit.compiles} compiles in ${seconds(noEdit.ms)} (sync of ${noEditSync.sent} files ${seconds(noEditSync.ms - 1100)})`,
+    );
+    const expected = String(SOURCES + 1);
+    const met =
+      first.compiles === SOURCES + 1 &&
+      edit.compiles === 1 &&
+      edit.links === 1 &&
+      noEdit.compiles === 0 &&
+      noEdit.links === 0 &&
+      output === expected;
+    console.log(
+      `goal "rebuilds one object, not all": ${met ? "goal met" : "NOT met"} (${first.compiles}/${edit.compiles}/${noEdit.compiles} compiles, ${first.links}/${edit.links}/${noEdit.links} links; ./app printed ${output}, expected ${expected})`,
+    );
+  } finally {
+    api.close();
+    for (const args of [
+      ["rm", "-f", holderName(volume)],
+      ["volume", "rm", "-f", volume],
+      ["image", "rm", "-f", image],
+    ]) {
+      try {
+        docker(args);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+export async function benchMake(): Promise<void> {
+  if (!DOCKER_HOST) {
+    console.log("no engine (BUILDENV_E2E_DOCKER_HOST): make not measured");
+    return;
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-bench-make-"));
+  try {
+    await benchLoop(`bmake-${process.pid}`, work);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  void benchMake();
+}
