@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: the image tag against git, a second run against the first through a real
- * registry (when there is one), an output archive pushed and fetched back, and program evaluation
- * under mocks.
+ * registry (when there is one), sync, `run -- make` after a one-file edit (when there is an
+ * engine), an output archive pushed and fetched back, and program evaluation under mocks.
  */
 import { benchImageTag } from "./image-tag";
+import { benchMake } from "./make";
 import { benchOutputPush } from "./outputPush";
 import { benchRegistry } from "./registry";
 import { benchSync } from "./sync";
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   await benchRegistry();
   console.log("\n== sync: first and after a one-file edit, vs tar | docker cp ==");
   await benchSync();
+  console.log("\n== make: a second build after a one-file edit ==");
+  await benchMake();
   console.log("\n== output archive: push to and fetch from the registry ==");
   await benchOutputPush();
   console.log("\n== program evaluation under mocks ==");
