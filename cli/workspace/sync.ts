@@ -46,6 +46,9 @@ import { RecordsCopy, SyncTarget, WORKDIR, openVolume, saveVolumeState } from ".
 export type { SyncTarget } from "./syncVolume";
 export { holderLabels, holderName } from "./syncVolume";
 
+/** Sends of up to this many files carry exact mtimes (syncArchive.ts mtimeOf says why). */
+const EXACT_MTIMES_UP_TO = 1000;
+
 export interface SyncRequest {
   /** The checkout, absolute. */
   dir: string;
@@ -307,6 +310,7 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
         hashed,
         index,
         progress,
+        work.send.length <= EXACT_MTIMES_UP_TO,
       ),
     );
     progress.done();

@@ -79,9 +79,18 @@ export function parentsOf(paths: Iterable<string>): Set<string> {
   return dirs;
 }
 
-/** Whole seconds, rounded up: a file never looks older on the volume than it is, so make rebuilds. */
-function mtimeOf(stats: fs.BigIntStats): number {
-  return Number((stats.mtimeNs + 999_999_999n) / 1_000_000_000n);
+/**
+ * The mtime a sent entry gets on the volume: exact (a PAX record of nanoseconds) when `exact`,
+ * else whole seconds rounded up, so a file never looks older on the volume than it is and make
+ * rebuilds. Exact is better for a build right after the sync (an object made in the second of
+ * its source's rounded-up mtime would look older than it, and be compiled again), but costs a
+ * kilobyte of PAX header per entry, which a first sync of many small files would feel.
+ */
+function mtimeOf(stats: fs.BigIntStats, exact: boolean): { mtime: number; mtimeNanos?: number } {
+  if (!exact) return { mtime: Number((stats.mtimeNs + 999_999_999n) / 1_000_000_000n) };
+  const nanos = Number(stats.mtimeNs % 1_000_000_000n);
+  const mtime = Number(stats.mtimeNs / 1_000_000_000n);
+  return nanos === 0 ? { mtime } : { mtime, mtimeNanos: nanos };
 }
 
 /**
@@ -117,6 +126,7 @@ export async function* archiveOf(
   hashed: Map<string, { sha1: string; size: number }>,
   cache: SyncIndex,
   progress: Progress,
+  exactMtimes: boolean,
 ): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [...before];
   let pendingBytes = 0;
@@ -132,7 +142,7 @@ export async function* archiveOf(
           name: parent,
           type: "directory",
           mode: Number(stats.mode),
-          mtime: mtimeOf(stats),
+          ...mtimeOf(stats, exactMtimes),
           size: 0,
         }),
       );
@@ -148,7 +158,7 @@ export async function* archiveOf(
         name: entry.path,
         type: "directory",
         mode: Number(stats.mode),
-        mtime: mtimeOf(stats),
+        ...mtimeOf(stats, exactMtimes),
         size: 0,
       };
     } else if (stats.isSymbolicLink()) {
@@ -157,7 +167,7 @@ export async function* archiveOf(
         name: entry.path,
         type: "symlink",
         mode: Number(stats.mode),
-        mtime: mtimeOf(stats),
+        ...mtimeOf(stats, exactMtimes),
         size: 0,
         linkname: link.toString("utf8"),
       };
@@ -169,7 +179,7 @@ export async function* archiveOf(
         name: entry.path,
         type: "file",
         mode: Number(stats.mode),
-        mtime: mtimeOf(stats),
+        ...mtimeOf(stats, exactMtimes),
         size: data.length,
       };
       const sha1 = gitBlobHash(data);

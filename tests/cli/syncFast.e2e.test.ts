@@ -5,6 +5,7 @@
  * change that is not an edit in place takes the full route, and says so by `looked`.
  */
 import * as assert from "assert/strict";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -106,6 +107,11 @@ describe("sync's fast route on a real Docker engine", function () {
     const result = await sync();
     assert.deepEqual([result.sent, result.looked, result.upToDate], [1, 1, false]);
     assert.equal(volume.tree(work), treeListing(tree));
+    // Sent with its exact mtime: an object built right after the sync is newer than its source.
+    assert.equal(
+      volume.run("stat -c %y src/f7.c"),
+      execFileSync("stat", ["-c", "%y", file("src/f7.c")], { encoding: "utf8" }).trim(),
+    );
     // The rewritten manifest is, after its header, what git itself lists for the checkout.
     git(tree, "add", "-A");
     git(tree, "commit", "-qm", "edit");
