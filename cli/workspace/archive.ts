@@ -3,10 +3,10 @@
  * .dockerignore and --exclude patterns), written as a POSIX tar stream that `docker cp -`
  * extracts into a volume. Nothing is needed in the image, and the same stream works on a VCH.
  */
-import { execFile } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { GitProbe, probeCheckout } from "./gitProbe";
 
 /**
  * A .dockerignore-style matcher (moby/patternmatcher semantics, simplified): one pattern per
@@ -70,21 +70,6 @@ function globRegex(glob: string): RegExp | undefined {
   return new RegExp(`^${out}$`);
 }
 
-/**
- * What git lists in the work tree at `dir`: its tracked files and the untracked ones it does not
- * ignore, as git printed them; undefined outside a work tree (or without git).
- */
-function gitListing(dir: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile(
-      "git",
-      ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
-      { cwd: dir, encoding: "utf8", maxBuffer: 1 << 30 },
-      (error, stdout) => resolve(error ? undefined : stdout),
-    );
-  });
-}
-
 function walk(root: string, rel: string, out: string[]): void {
   for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
     const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
@@ -126,8 +111,9 @@ export interface CheckoutListing {
 export async function listCheckout(
   root: string,
   exclude: readonly string[] = [],
+  probe: Promise<GitProbe> = probeCheckout(root),
 ): Promise<CheckoutListing> {
-  const listing = await gitListing(root);
+  const { listing } = await probe;
   const dockerignore = path.join(root, ".dockerignore");
   const ignoreText = fs.existsSync(dockerignore) ? fs.readFileSync(dockerignore, "utf8") : "";
   let files: string[] | undefined;

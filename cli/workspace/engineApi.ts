@@ -119,7 +119,9 @@ export class EngineApi {
       void (async () => {
         try {
           for await (const chunk of body) {
-            if (!request.write(chunk)) {
+            // Up to STREAM_AHEAD bytes are let queue up: the engine reads what is queued while
+            // the next chunk is made, instead of waiting for it at every drain.
+            if (!request.write(chunk) && request.writableLength > STREAM_AHEAD) {
               await new Promise((done) => request.once("drain", done));
             }
           }
@@ -225,6 +227,9 @@ export class EngineApi {
     if (answer.status !== 200) throw EngineApi.fail(`copy into ${path}`, answer);
   }
 }
+
+/** How much of a streamed body may wait in memory for the socket. */
+const STREAM_AHEAD = 8 << 20;
 
 function archivePath(container: string, path: string): string {
   return `/containers/${encodeURIComponent(container)}/archive?path=${encodeURIComponent(path)}`;

@@ -21,6 +21,7 @@ import { TAR_END, listCheckout, tarHeader } from "./archive";
 import { CliError, formatBytes, formatElapsed } from "./process";
 import { Progress } from "./progress";
 import { FastChange, fastChanges, rewriteManifest } from "./syncFast";
+import { probeCheckout } from "./gitProbe";
 import { SyncIndex } from "./syncIndex";
 import { archiveOf, memoryEntry, parentsOf, scanCheckout } from "./syncArchive";
 import {
@@ -200,17 +201,17 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
   const dirKey = createHash("sha256").update(request.dir).digest("hex").slice(0, 16);
   // git lists the checkout and compares it with the last run's index while the engine is asked
   // for the holder and the volume's records.
-  const listing = listCheckout(request.dir, request.exclude);
-  const opening = SyncIndex.open(
+  const indexFile = path.join(target.cacheDir, `${dirKey}.index`);
+  const previousIndex = SyncIndex.readPrevious(indexFile);
+  const probe = probeCheckout(
     request.dir,
-    path.join(target.cacheDir, `${dirKey}.index`),
-    path.join(target.cacheDir, "git"),
+    previousIndex && { file: indexFile, gitDir: path.join(target.cacheDir, "git") },
   );
   const [checkout, { holder, kept, state, copy }] = await Promise.all([
-    listing,
+    listCheckout(request.dir, request.exclude, probe),
     openVolume(target),
   ]);
-  const index = await opening;
+  const index = SyncIndex.open(indexFile, previousIndex, (await probe).changed);
   try {
     const digest = checkout.digest;
     const newline = checkout.mayHoldNewline
@@ -298,7 +299,7 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
       manifestText = work.manifest(syncId, hashed);
       return [memoryEntry(MANIFEST_FILE, manifestText, true)];
     };
-    await target.api.putArchive(
+    const putting = target.api.putArchive(
       holder,
       WORKDIR,
       archiveOf(
@@ -313,6 +314,10 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
         work.send.length <= EXACT_MTIMES_UP_TO,
       ),
     );
+    // The fast route hashed what it sends before the upload, and the archive reads the same
+    // files again: the index is written while the engine extracts (again after, if it changed).
+    if (work.keepInIndex === "all") index.save("all");
+    await putting;
     progress.done();
     index.save(work.keepInIndex);
     await saveVolumeState(

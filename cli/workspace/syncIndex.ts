@@ -17,7 +17,6 @@
  * says (ce_match_stat_basic, "Racily smudged entry?", read-cache.c:345-349), and the next run
  * hashes it again.
  */
-import { execFile } from "child_process";
 import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -34,66 +33,11 @@ import {
   readIndex,
 } from "./gitIndexFile";
 
-/**
- * Git settings that make `diff-files` compare every stat field whatever the user's config says
- * (core.checkStat, core.trustctime, core.filemode), follow symlinks as links, and ask no
- * fsmonitor hook (config.txt "core.*").
- */
-const GIT_SETTINGS = [
-  "core.checkStat=default",
-  "core.trustctime=true",
-  "core.filemode=true",
-  "core.symlinks=true",
-  "core.fsmonitor=false",
-  "core.preloadIndex=true",
-].flatMap((setting) => ["-c", setting]);
-
-function gitEnv(indexFile: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith("GIT_")) env[key] = value;
-  }
-  return { ...env, GIT_INDEX_FILE: indexFile };
-}
-
-function git(args: string[], cwd: string, indexFile: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile(
-      "git",
-      args,
-      { cwd, env: gitEnv(indexFile), encoding: "utf8", maxBuffer: 1 << 30 },
-      (error, stdout) => resolve(error ? undefined : stdout),
-    );
-  });
-}
-
-/**
- * The paths of `index` whose stat git finds changed (or smudged, or gone) in `dir`, by
- * `git diff-files` against a private git directory `gitDir` (made on first use); undefined when
- * git cannot tell (then every path counts as changed).
- */
-export async function changedPaths(
-  dir: string,
-  indexFile: string,
-  gitDir: string,
-): Promise<Set<string> | undefined> {
-  if (!fs.existsSync(path.join(gitDir, "HEAD"))) {
-    if ((await git(["init", "--bare", "-q", gitDir], dir, indexFile)) === undefined)
-      return undefined;
-  }
-  const out = await git(
-    [
-      `--git-dir=${gitDir}`,
-      `--work-tree=${dir}`,
-      ...GIT_SETTINGS,
-      "diff-files",
-      "-z",
-      "--name-only",
-    ],
-    dir,
-    indexFile,
-  );
-  return out === undefined ? undefined : new Set(out.split("\0").filter((p) => p !== ""));
+/** The previous index's bytes and the stat they were read with. */
+export interface PreviousIndex {
+  file: string;
+  data: Buffer;
+  stats: fs.BigIntStats;
 }
 
 /** A cached entry of an unchanged file: what sync needs of it. */
@@ -117,6 +61,8 @@ export class SyncIndex {
   private parsed: IndexFile | undefined;
   private temp: { file: string; fd: number; racyFromSec: number } | undefined;
   private unwritable = false;
+  /** Whether an entry was remembered that the last write (or the previous index) lacks. */
+  private dirty = false;
   /** The written index's checksum, once save wrote or kept one. */
   private savedChecksum: string | undefined;
 
@@ -128,20 +74,28 @@ export class SyncIndex {
     readonly changed: ReadonlySet<string> | undefined,
   ) {}
 
-  /** Reads the previous index and has git compare the checkout with it. */
-  static async open(dir: string, file: string, gitDir: string): Promise<SyncIndex> {
-    let previous: { data: Buffer; stats: fs.BigIntStats } | undefined;
+  /** The previous index, read before git is asked what changed since. */
+  static readPrevious(file: string): PreviousIndex | undefined {
     try {
       const fd = fs.openSync(file, "r");
       try {
-        previous = { data: fs.readFileSync(fd), stats: fs.fstatSync(fd, { bigint: true }) };
+        return { file, data: fs.readFileSync(fd), stats: fs.fstatSync(fd, { bigint: true }) };
       } finally {
         fs.closeSync(fd);
       }
     } catch {
-      return new SyncIndex(file, undefined, undefined);
+      return undefined;
     }
-    const changed = await changedPaths(dir, file, gitDir);
+  }
+
+  /** The index of this run, from the previous one and what git found changed since (gitProbe.ts). */
+  static open(
+    file: string,
+    previous: PreviousIndex | undefined,
+    changed: ReadonlySet<string> | undefined,
+  ): SyncIndex {
+    if (previous === undefined || changed === undefined)
+      return new SyncIndex(file, undefined, undefined);
     // git read the file again, and checked its checksum: the same file unless a concurrent sync
     // of this checkout renamed another over it (then this run trusts none of its entries).
     const after = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
@@ -150,9 +104,9 @@ export class SyncIndex {
       after.ino === previous.stats.ino &&
       after.mtimeNs === previous.stats.mtimeNs &&
       after.size === previous.stats.size;
-    return changed === undefined || !same
-      ? new SyncIndex(file, undefined, undefined)
-      : new SyncIndex(file, previous.data, changed);
+    return same
+      ? new SyncIndex(file, previous.data, changed)
+      : new SyncIndex(file, undefined, undefined);
   }
 
   /** The previous index's checksum (hex), which the records copy names; undefined without one. */
@@ -209,7 +163,10 @@ export class SyncIndex {
   remember(relative: string, stats: fs.BigIntStats, sha1: string): void {
     if (!indexablePath(relative)) return;
     this.hitBytes.delete(relative);
-    this.fresh.set(relative, indexEntryOf(relative, stats, sha1));
+    const entry = indexEntryOf(relative, stats, sha1);
+    const before = this.fresh.get(relative);
+    if (before === undefined || !encodeEntry(before).equals(encodeEntry(entry))) this.dirty = true;
+    this.fresh.set(relative, entry);
   }
 
   /**
@@ -223,7 +180,7 @@ export class SyncIndex {
     const previousCount = this.previous === undefined ? -1 : this.previous.readUInt32BE(8);
     if (
       this.previous !== undefined &&
-      this.fresh.size === 0 &&
+      !this.dirty &&
       (keep === "all" || this.hitBytes.size === previousCount)
     ) {
       return;
@@ -245,6 +202,7 @@ export class SyncIndex {
       fs.closeSync(fd);
       fs.renameSync(file, this.file);
       this.savedChecksum = data.toString("hex", data.length - 20);
+      this.dirty = false;
     } catch {
       closeAndRemove(fd, file);
     }

@@ -16,7 +16,8 @@ import {
   indexablePath,
   readIndex,
 } from "../../cli/workspace/gitIndexFile";
-import { SyncIndex, changedPaths } from "../../cli/workspace/syncIndex";
+import { probeCheckout } from "../../cli/workspace/gitProbe";
+import { SyncIndex } from "../../cli/workspace/syncIndex";
 
 const PAST = new Date("2020-01-01T00:00:00Z");
 
@@ -135,9 +136,16 @@ describe("cli/workspace/gitIndexFile and syncIndex", function () {
     );
   });
 
+  /** The sync index in `file` as sync opens it: read, then git's diff-files against it. */
+  async function openIndex(file: string, gitDir: string): Promise<SyncIndex> {
+    const previous = SyncIndex.readPrevious(file);
+    const { changed } = await probeCheckout(dir, previous && { file, gitDir });
+    return SyncIndex.open(file, previous, changed);
+  }
+
   /** The sync index of the fixture, through SyncIndex as sync writes it. */
   async function syncIndexOf(file: string, gitDir: string): Promise<void> {
-    const index = await SyncIndex.open(dir, file, gitDir);
+    const index = await openIndex(file, gitDir);
     index.beforeHashing();
     for (const name of names()) {
       index.remember(name, fs.lstatSync(path.join(dir, name), { bigint: true }), blobOf(name));
@@ -157,7 +165,7 @@ describe("cli/workspace/gitIndexFile and syncIndex", function () {
     fs.utimesSync(path.join(dir, "a.c"), PAST, PAST);
     fs.chmodSync(path.join(dir, "a/b.c"), 0o755);
     fs.rmSync(path.join(dir, "dir/sub/x"));
-    const changed = await changedPaths(dir, file, path.join(work, "git"));
+    const changed = (await probeCheckout(dir, { file, gitDir: path.join(work, "git") })).changed;
     assert.deepEqual([...changed!].sort(), ["a.c", "a/b.c", "dir/sub/x"]);
   });
 
@@ -171,7 +179,7 @@ describe("cli/workspace/gitIndexFile and syncIndex", function () {
       names().map((name) => decodeEntry(data, read.starts.get(name)!, name).size),
       names().map(() => 0),
     );
-    const index = await SyncIndex.open(dir, file, path.join(work, "git"));
+    const index = await openIndex(file, path.join(work, "git"));
     assert.deepEqual([...index.changed!].sort(), [...names()].sort());
     assert.equal(index.lookup("a.c"), undefined);
   });
@@ -180,7 +188,7 @@ describe("cli/workspace/gitIndexFile and syncIndex", function () {
     const file = path.join(work, "sync.index");
     fs.writeFileSync(file, ourIndex());
     fs.writeFileSync(path.join(dir, "a-b.c"), "changed\n");
-    const index = await SyncIndex.open(dir, file, path.join(work, "git"));
+    const index = await openIndex(file, path.join(work, "git"));
     assert.deepEqual([...index.changed!], ["a-b.c"]);
     assert.equal(index.lookup("a-b.c"), undefined);
     assert.deepEqual(index.lookup("a.c"), { mode: "100644", sha1: blobOf("a.c"), size: 2 });
@@ -196,7 +204,7 @@ describe("cli/workspace/gitIndexFile and syncIndex", function () {
     const edited = git(dir, ["hash-object", "a/b.c"]).trim();
     // Its ctime a second before the run, so the entry is not smudged (git's would not be).
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    const index = await SyncIndex.open(dir, file, gitDir);
+    const index = await openIndex(file, gitDir);
     assert.deepEqual([...index.changed!], ["a/b.c"]);
     index.remember("a/b.c", fs.lstatSync(path.join(dir, "a/b.c"), { bigint: true }), edited);
     index.save("all");
@@ -204,6 +212,6 @@ describe("cli/workspace/gitIndexFile and syncIndex", function () {
     git(dir, ["update-index", "--add", "--", ...names()], { GIT_INDEX_FILE: theirs });
     assert.deepEqual(fs.readFileSync(file), fs.readFileSync(theirs));
     assert.equal(index.checksum, fs.readFileSync(theirs).toString("hex").slice(-40));
-    assert.deepEqual([...(await SyncIndex.open(dir, file, gitDir)).changed!], []);
+    assert.deepEqual([...(await openIndex(file, gitDir)).changed!], []);
   });
 });
