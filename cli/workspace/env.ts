@@ -41,6 +41,7 @@ import {
   formatElapsed,
   requirePulumi,
 } from "./process";
+import { Progress } from "./progress";
 import { SELECTED_STACK_ARGS, pulumiSetup, stackOutputArgs } from "./pulumi";
 import { HttpFetch } from "./registryClient";
 import { EngineState, formatStatus } from "./status";
@@ -376,25 +377,22 @@ async function output(
     gzip.on("error", reject);
   });
   gzip.pipe(file);
-  let received = 0;
-  let lastReport = started;
+  // The tar's size is not known before it is all out: the bar shows bytes and rate only.
+  const progress = new Progress(deps.out.stderr, { label: "output", now: () => now().getTime() });
   let copied;
   try {
     copied = await docker.run(copyOutArgs(helper, "output"), {
       stdout: (chunk) => {
-        received += chunk.length;
+        progress.add(chunk.length);
         gzip.write(chunk);
-        const t = now().getTime();
-        if (t - lastReport >= 1000) {
-          lastReport = t;
-          log(`output: ${formatBytes(received)} received, ${formatElapsed(t - started)}`);
-        }
       },
       stderr: "capture",
     });
   } finally {
+    progress.done();
     await docker.capture(helperRemoveArgs(helper));
   }
+  const received = progress.sentBytes;
   gzip.end();
   try {
     await written;

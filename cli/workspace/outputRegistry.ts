@@ -26,6 +26,7 @@ import {
 } from "./outputImage";
 import { StackOutputs } from "./outputs";
 import { CliError, formatBytes, formatElapsed } from "./process";
+import { NO_PROGRESS, Progress, ProgressSink } from "./progress";
 import { HttpFetch, RegistryClient, RegistryError } from "./registryClient";
 
 /** Idle time a blob transfer may stall before it is aborted: generous, a slow link is not dead. */
@@ -38,36 +39,24 @@ export interface OutputRegistryDeps {
   /** Default the global fetch. */
   fetch?: HttpFetch;
   now: () => Date;
-  /** A progress or result line on stderr (without the `env: ` prefix). */
+  /** A result line on stderr (without the `env: ` prefix). */
   log: (line: string) => void;
+  /** Where transfers show their progress (progress.ts); default nowhere. */
+  progress?: ProgressSink;
+  /** Between two plain progress lines; default Progress's. */
+  progressIntervalMs?: number;
   /** The pushed reference, on stdout, for scripts. */
   print: (line: string) => void;
 }
 
-/**
- * Periodic progress of a transfer, `output: <bytes> <verb>, <rate>/s, <elapsed>`, at most once a
- * second: the one place that reports, so a shared progress display can replace it.
- */
-export function progressReporter(
-  verb: string,
-  now: () => Date,
-  log: (line: string) => void,
-): { add(bytes: number): void; elapsedMs(): number } {
-  const started = now().getTime();
-  let last = started;
-  let bytes = 0;
-  return {
-    add(n: number) {
-      bytes += n;
-      const t = now().getTime();
-      if (t - last >= 1000) {
-        last = t;
-        const rate = formatBytes(Math.round((bytes * 1000) / (t - started)));
-        log(`output: ${formatBytes(bytes)} ${verb}, ${rate}/s, ${formatElapsed(t - started)}`);
-      }
-    },
-    elapsedMs: () => now().getTime() - started,
-  };
+/** The progress of one blob of `totalBytes` moving to or from the registry. */
+function transferProgress(deps: OutputRegistryDeps, label: string, totalBytes: number): Progress {
+  return new Progress(deps.progress ?? NO_PROGRESS, {
+    label,
+    totalBytes,
+    now: () => deps.now().getTime(),
+    ...(deps.progressIntervalMs === undefined ? {} : { intervalMs: deps.progressIntervalMs }),
+  });
 }
 
 /** Where the stack's outputs go in the registry, and with which login. */
@@ -101,23 +90,28 @@ export async function digestArchive(file: string): Promise<ArchiveDigests> {
   let size = 0;
   const gunzip = zlib.createGunzip();
   gunzip.on("data", (chunk: Buffer) => tar.update(chunk));
-  const unzipped = new Promise<void>((resolve, reject) => {
-    gunzip.on("end", resolve);
-    gunzip.on("error", reject);
-  });
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: CHUNK })) {
-    const bytes = chunk as Buffer;
-    size += bytes.length;
-    gz.update(bytes);
-    if (!gunzip.write(bytes)) {
-      await new Promise<void>((resolve) => gunzip.once("drain", () => resolve()));
-    }
-  }
-  gunzip.end();
+  const unzipped = once(gunzip, "end");
   try {
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: CHUNK })) {
+      const bytes = chunk as Buffer;
+      size += bytes.length;
+      gz.update(bytes);
+      if (!gunzip.write(bytes)) {
+        // Rejects on gunzip's error: a file that is not gzip fails here, not by waiting forever.
+        await once(gunzip, "drain");
+      }
+    }
+    gunzip.end();
     await unzipped;
   } catch (error) {
-    throw new CliError(`output --push: ${file} is not a gzipped tar (${errnoReason(error)})`);
+    gunzip.destroy();
+    unzipped.catch(() => undefined);
+    // zlib's errors carry a code and a plain message ("incorrect header check"); a read error
+    // (ENOENT) is told by errnoReason.
+    const reason = (error as NodeJS.ErrnoException).code?.startsWith("Z_")
+      ? (error as Error).message
+      : errnoReason(error);
+    throw new CliError(`output --push: ${file} is not a gzipped tar (${reason})`);
   }
   return { size, digest: `sha256:${gz.digest("hex")}`, diffId: `sha256:${tar.digest("hex")}` };
 }
@@ -194,10 +188,11 @@ export async function pushOutput(
         `output --push: ${reference} already holds another image (${held ?? "no digest given"}); nothing was pushed. Push under another tag with --tag <tag>, or fetch that one with --from ${reference}`,
       );
     }
-    const progress = progressReporter("pushed", deps.now, deps.log);
+    const progress = transferProgress(deps, "push", digests.size);
     const uploaded = await pushBlob(client, digests.digest, digests.size, () =>
-      counted(fs.createReadStream(archive, { highWaterMark: CHUNK }), progress.add),
+      counted(fs.createReadStream(archive, { highWaterMark: CHUNK }), (n) => progress.add(n)),
     );
+    progress.done();
     await pushBlob(client, image.configDigest, image.config.length, () => image.config);
     const put = await client.request("PUT", `manifests/${tag}`, {
       headers: { "Content-Type": OCI_MANIFEST },
@@ -211,7 +206,7 @@ export async function pushOutput(
       );
     }
     deps.log(
-      `pushed ${archive} (${formatBytes(digests.size)}${uploaded ? "" : ", its layer already in the registry"}) as ${reference}@${image.manifestDigest} in ${formatElapsed(progress.elapsedMs())}`,
+      `pushed ${archive} (${formatBytes(digests.size)}${uploaded ? "" : ", its layer already in the registry"}) as ${reference}@${image.manifestDigest} in ${formatElapsed(progress.elapsedMs)}`,
     );
   } catch (error) {
     if (error instanceof RegistryError) {
@@ -285,7 +280,7 @@ export async function fetchOutput(
     const blob = await client.request("GET", `blobs/${layer.digest}`, {
       idleTimeoutMs: TRANSFER_IDLE_MS,
     });
-    const progress = progressReporter("fetched", deps.now, deps.log);
+    const progress = transferProgress(deps, "fetch", layer.size);
     const hash = createHash("sha256");
     let size = 0;
     const file = fs.createWriteStream(temp, { flags: "wx", mode: 0o644, flush: true });
@@ -310,6 +305,7 @@ export async function fetchOutput(
       );
     } finally {
       blob.timer.clear();
+      progress.done();
     }
     file.end();
     try {
@@ -332,7 +328,7 @@ export async function fetchOutput(
     }
     syncDirectory(path.dirname(target));
     deps.log(
-      `wrote ${target} (${formatBytes(size)}, ${layer.digest}) from ${reference} in ${formatElapsed(progress.elapsedMs())}`,
+      `wrote ${target} (${formatBytes(size)}, ${layer.digest}) from ${reference} in ${formatElapsed(progress.elapsedMs)}`,
     );
     return 0;
   } catch (error) {

@@ -26,6 +26,7 @@ function registryDeps(deps: OutputVerbDeps): OutputRegistryDeps {
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     now: deps.now ?? (() => new Date()),
     log: (line) => deps.out.stderr.write(`env: ${line}\n`),
+    progress: deps.out.stderr,
     print: (line) => deps.out.stdout.write(`${line}\n`),
   };
 }

@@ -5,6 +5,9 @@
  */
 import { formatBytes, formatElapsed } from "./process";
 
+/** A sink that shows nothing: for callers with no stream to draw on. */
+export const NO_PROGRESS: ProgressSink = { write: () => true };
+
 export interface ProgressSink {
   write(text: string): unknown;
   /** Set on a terminal stream (process.stderr when it is one). */
@@ -36,7 +39,10 @@ export function formatEta(done: number, total: number | undefined, ms: number): 
   return formatElapsed(Math.max(0, left));
 }
 
-/** The bar line: `sync [#####-----]  45% 90.0 MB/200 MB 9000/20000 files 30.0 MB/s 3.7s left`. */
+/**
+ * The bar line: `sync [#####-----]  45% 90.0 MB/200 MB 9000/20000 files 30.0 MB/s 3.7s left`;
+ * with no totals known, `output 90.0 MB 30.0 MB/s`.
+ */
 export function formatBar(
   label: string,
   bytes: number,
@@ -55,8 +61,15 @@ export function formatBar(
     totalBytes === undefined
       ? formatBytes(bytes)
       : `${formatBytes(bytes)}/${formatBytes(totalBytes)}`;
-  const count = totalFiles === undefined ? `${files} files` : `${files}/${totalFiles} files`;
-  return `${label}${bar} ${size} ${count} ${formatRate(bytes, ms)} ${formatEta(bytes, totalBytes, ms)} left`;
+  // Unknown totals say nothing rather than "0 files" or "- left".
+  const count =
+    totalFiles === undefined
+      ? files > 0
+        ? ` ${files} files`
+        : ""
+      : ` ${files}/${totalFiles} files`;
+  const eta = totalBytes === undefined ? "" : ` ${formatEta(bytes, totalBytes, ms)} left`;
+  return `${label}${bar} ${size}${count} ${formatRate(bytes, ms)}${eta}`;
 }
 
 export class Progress {

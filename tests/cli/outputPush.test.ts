@@ -8,7 +8,7 @@ import * as assert from "assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { progressReporter, pushOutput } from "../../cli/workspace/outputRegistry";
+import { pushOutput } from "../../cli/workspace/outputRegistry";
 import {
   ARCHIVE,
   CONFIG,
@@ -340,28 +340,45 @@ function file(): string {
   return archiveFile().file;
 }
 
-describe("output progress lines", () => {
-  it("at most one a second: bytes, rate and elapsed time", () => {
+describe("output --push progress", () => {
+  it("draws the upload on a terminal as a bar of bytes, rate and time left, cleared at the end", async () => {
+    const { file, dir } = archiveFile();
+    const registry = fakeRegistry(emptyRegistry(LOCAL));
+    const writes: string[] = [];
     let t = Date.parse("2026-11-29T12:00:00Z");
-    const logged: string[] = [];
-    const progress = progressReporter(
-      "pushed",
-      () => new Date(t),
-      (l) => logged.push(l),
+    const run = deps(registry.fetch);
+    await pushOutput(
+      file,
+      "v1.2",
+      { server: "127.0.0.1:5000", repository: "team/build-output" },
+      TITLE,
+      {
+        ...run.deps,
+        // Two seconds pass between any two readings of the clock.
+        now: () => new Date((t += 2000)),
+        progress: { isTTY: true, columns: 61, write: (text: string) => writes.push(text) },
+      },
     );
-    for (const [ms, bytes] of [
-      [400, 1_000_000],
-      [700, 2_000_000],
-      [900, 500_000],
-      [2000, 4_000_000],
-    ] as const) {
-      t += ms;
-      progress.add(bytes);
-    }
-    assert.deepEqual(logged, [
-      "output: 3.0 MB pushed, 2.7 MB/s, 1.1s",
-      "output: 7.5 MB pushed, 1.9 MB/s, 4.0s",
+    fs.rmSync(dir, { recursive: true, force: true });
+    // The 38 bytes of ARCHIVE in one chunk, 2 s after the start: 19 B/s.
+    assert.deepEqual(writes, [
+      `\r${"push [####################] 100% 38 B/38 B 19 B/s 0.0s left".padEnd(60)}`,
+      `\r${" ".repeat(60)}\r`,
     ]);
-    assert.equal(progress.elapsedMs(), 4000);
+    // Read at the start, at the chunk and for the summary: 4 s.
+    assert.match(run.logged.at(-1)!, / in 4\.0s$/);
+  });
+
+  it("says a file that is not gzip is not, instead of waiting on it", async () => {
+    const { file, dir } = archiveFile();
+    fs.writeFileSync(file, Buffer.alloc(3 << 20, 7));
+    const run = deps(fakeRegistry(emptyRegistry(LOCAL)).fetch);
+    await assert.rejects(
+      pushOutput(file, "v1.2", { server: "127.0.0.1:5000", repository: "t/o" }, TITLE, run.deps),
+      {
+        message: `output --push: ${file} is not a gzipped tar (incorrect header check)`,
+      },
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
