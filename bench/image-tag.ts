@@ -20,6 +20,7 @@ import * as os from "os";
 import * as path from "path";
 import { computeImageTag } from "../components/image/manifest";
 import { GIT_ENV, git } from "../tests/support/gitFixtures";
+import { median } from "./engine";
 
 /** The goal: computeImageTag at most this many times as slow as git. */
 export const GOAL_RATIO = 1.5;
@@ -68,12 +69,6 @@ function timeMs<T>(work: () => T): { ms: number; value: T } {
   const start = process.hrtime.bigint();
   const value = work();
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Medians in milliseconds of one way of running computeImageTag, of its git anchor, and their ratio. */

@@ -19,26 +19,13 @@ import { runArgs, volumeScriptArgs } from "../cli/workspace/docker";
 import { EngineApi } from "../cli/workspace/engineApi";
 import { spawnRunner } from "../cli/workspace/process";
 import { holderName, syncTree } from "../cli/workspace/sync";
+import { DOCKER_HOST, docker, median } from "./engine";
 
-const DOCKER_HOST = process.env.BUILDENV_E2E_DOCKER_HOST;
 const SOURCES = 50;
 const REPEATS = 3;
 
 function gccLib(): string {
   return path.dirname(execFileSync("gcc", ["-print-libgcc-file-name"], { encoding: "utf8" }));
-}
-
-function docker(args: string[]): string {
-  return execFileSync("docker", args, {
-    env: { ...process.env, DOCKER_HOST },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function seconds(ms: number): string {

@@ -5,13 +5,9 @@
 import { performance } from "perf_hooks";
 import { mocks } from "../tests/support/harness";
 import { runStack, stubVsphere, vchStackConfig } from "../tests/support/stack";
+import { median } from "./engine";
 
 const RUNS = 15;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 export async function benchProgram(): Promise<
   Record<string, { medianMs: number; resources: number }>

@@ -19,6 +19,7 @@ import * as path from "path";
 import { stageBuildContext } from "../components/image/context";
 import { computeImageTag } from "../components/image/manifest";
 import { findImageDigest } from "../components/image/registryLookup";
+import { median } from "./engine";
 
 const RUNS = 3;
 const REPOSITORY = "buildenv-bench/build";
@@ -30,11 +31,6 @@ export interface RegistryBench {
   /** Median ms of: tag, registry check (present), pull by digest. */
   second: number;
   ratio: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 export async function benchRegistry(): Promise<RegistryBench | undefined> {

@@ -16,26 +16,13 @@ import { volumeScriptArgs } from "../cli/workspace/docker";
 import { EngineApi } from "../cli/workspace/engineApi";
 import { spawnRunner } from "../cli/workspace/process";
 import { holderName, syncTree } from "../cli/workspace/sync";
+import { DOCKER_HOST, docker, median } from "./engine";
 
-const DOCKER_HOST = process.env.BUILDENV_E2E_DOCKER_HOST;
 const IMAGE = process.env.BUILDENV_E2E_IMAGE;
 const EDITS = 9;
 const ROUNDS = 3;
 
-function docker(args: string[]): string {
-  return execFileSync("docker", args, {
-    env: { ...process.env, DOCKER_HOST },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-/** `files` files of `size` bytes in 100 directories, in a git checkout (nothing committed). */
+/** `files` files of `size` bytes in 100 directories, committed in a git checkout as a project's are. */
 function generate(root: string, files: number, size: number): void {
   for (let i = 0; i < files; i++) {
     const dir = path.join(root, `d${i % 100}`);
@@ -44,7 +31,11 @@ function generate(root: string, files: number, size: number): void {
     data.write(`file ${i}\n`);
     fs.writeFileSync(path.join(dir, `f${i}.c`), data);
   }
-  execFileSync("git", ["init", "-q"], { cwd: root });
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=b", "-c", "user.email=b@b", ...args], { cwd: root });
+  git("init", "-q");
+  git("add", ".");
+  git("commit", "-qm", "generated");
 }
 
 /** A file's mtime and ctime a second behind: as a checkout's files are (syncIndex.ts smudging). */

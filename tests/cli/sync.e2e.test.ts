@@ -16,6 +16,7 @@ import {
   DOCKER_HOST,
   SyncedVolume,
   docker,
+  removeFromEngine,
   git,
   sha256,
   treeListing,
@@ -68,17 +69,11 @@ describe("sync on a real Docker engine", function () {
   });
 
   function cleanUp(): void {
-    for (const args of [
+    removeFromEngine([
       ["rm", "-f", `${ID}-img`, HOLDER],
       ["volume", "rm", "-f", VOLUME],
       ["rmi", "-f", IMAGE],
-    ]) {
-      try {
-        docker(args);
-      } catch {
-        // not there
-      }
-    }
+    ]);
   }
 
   it("first sync: the volume holds exactly the checkout's files, with their modes", async () => {

@@ -16,6 +16,7 @@ import {
   DOCKER_HOST,
   SyncedVolume,
   docker,
+  removeFromEngine,
   git,
   treeListing,
 } from "../support/syncVolume";
@@ -82,17 +83,11 @@ describe("sync's fast route on a real Docker engine", function () {
   });
 
   function cleanUp(): void {
-    for (const args of [
+    removeFromEngine([
       ["rm", "-f", `${ID}-img`, volume?.holder ?? `${VOLUME}-sync`],
       ["volume", "rm", "-f", VOLUME],
       ["rmi", "-f", IMAGE],
-    ]) {
-      try {
-        docker(args);
-      } catch {
-        // not there
-      }
-    }
+    ]);
   }
 
   it("with nothing changed: looks at nothing and writes nothing", async () => {

@@ -24,6 +24,17 @@ export function docker(args: string[], input?: Buffer): string {
   }).trim();
 }
 
+/** Removes what a suite made on the engine (`docker rm`, `volume rm`, `rmi` argvs); what is gone is fine. */
+export function removeFromEngine(argvs: readonly string[][]): void {
+  for (const args of argvs) {
+    try {
+      docker([...args]);
+    } catch {
+      // not there
+    }
+  }
+}
+
 export function git(dir: string, ...args: string[]): string {
   return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
     cwd: dir,
