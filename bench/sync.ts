@@ -38,8 +38,8 @@ function generate(root: string, files: number, size: number): void {
   git("commit", "-qm", "generated");
 }
 
-/** A file's mtime and ctime a second behind: as a checkout's files are (syncIndex.ts smudging). */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 1100));
+/** Files' mtimes and ctimes past the index's racy margin, as a checkout's are (syncIndex.ts). */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 2100));
 
 async function benchTree(label: string, tree: string, edited: string): Promise<void> {
   const id = `bsyncbench-${process.pid}-${label.replace(/[^a-z0-9]/gi, "")}`;

@@ -119,6 +119,8 @@ export class EngineApi {
       void (async () => {
         try {
           for await (const chunk of body) {
+            // The engine answered (or the socket broke): the rest of the body is not read.
+            if (request.destroyed) break;
             // Up to STREAM_AHEAD bytes are let queue up: the engine reads what is queued while
             // the next chunk is made, instead of waiting for it at every drain.
             if (!request.write(chunk) && request.writableLength > STREAM_AHEAD) {

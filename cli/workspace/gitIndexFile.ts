@@ -40,6 +40,12 @@ const NAME_MASK = 0xfff;
 
 const u32 = (value: bigint | number) => Number(BigInt(value) & 0xffffffffn);
 
+const NS = 1_000_000_000n;
+/** Whole seconds of a time in nanoseconds, rounded down (before 1970 too, as stat(2) splits it). */
+const seconds = (ns: bigint) => (ns >= 0n || ns % NS === 0n ? ns / NS : ns / NS - 1n);
+/** The nanoseconds past those seconds, 0 to 999,999,999. */
+const nanos = (ns: bigint) => Number(ns - seconds(ns) * NS);
+
 /** The entry of a file from its lstat (taken before it was read) and the hash of what was read. */
 export function indexEntryOf(relative: string, stats: fs.BigIntStats, sha1: string): IndexEntry {
   const mode = stats.isSymbolicLink()
@@ -51,10 +57,10 @@ export function indexEntryOf(relative: string, stats: fs.BigIntStats, sha1: stri
     path: relative,
     mode,
     sha1,
-    ctimeSec: u32(stats.ctimeNs / 1_000_000_000n),
-    ctimeNsec: Number(stats.ctimeNs % 1_000_000_000n),
-    mtimeSec: u32(stats.mtimeNs / 1_000_000_000n),
-    mtimeNsec: Number(stats.mtimeNs % 1_000_000_000n),
+    ctimeSec: u32(seconds(stats.ctimeNs)),
+    ctimeNsec: nanos(stats.ctimeNs),
+    mtimeSec: u32(seconds(stats.mtimeNs)),
+    mtimeNsec: nanos(stats.mtimeNs),
     dev: u32(stats.dev),
     ino: u32(stats.ino),
     uid: u32(stats.uid),

@@ -42,6 +42,11 @@ function script(unset: readonly string[]): string {
   ].join("\n");
 }
 
+/** The environment without the user's GIT_* variables, for git on the sync's own repository. */
+function withoutGitVariables(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("GIT_")));
+}
+
 export interface GitProbe {
   /** git's listing of the checkout, NUL-separated; undefined outside a work tree (or without git). */
   listing: string | undefined;
@@ -63,7 +68,12 @@ export function probeCheckout(
   }
   if (index !== undefined && !fs.existsSync(path.join(index.gitDir, "HEAD"))) {
     try {
-      execFileSync("git", ["init", "--bare", "-q", index.gitDir], { stdio: "ignore" });
+      // SHA-1 whatever the user's init.defaultObjectFormat or GIT_DEFAULT_HASH: the index's
+      // object names are git blob ids as the manifest has them.
+      execFileSync("git", ["init", "--bare", "-q", "--object-format=sha1", index.gitDir], {
+        stdio: "ignore",
+        env: withoutGitVariables(),
+      });
     } catch {
       index = undefined;
     }

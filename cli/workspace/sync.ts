@@ -236,10 +236,10 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
       );
     }
     if (work.upToDate) {
-      const before = index.checksum;
       index.save(work.keepInIndex);
-      if (copy === undefined || index.checksum !== before) {
-        await saveVolumeState(target, holder, state, records());
+      const next = records();
+      if (JSON.stringify(copy) !== JSON.stringify(next)) {
+        await saveVolumeState(target, holder, state, next);
       }
       target.log(
         `${target.volume} already holds the ${work.files} files of ${request.dir} (${formatElapsed(now() - started)})`,

@@ -11,8 +11,8 @@
  * is unchanged still has the hashed content. Debian's git compares times in whole seconds (no
  * USE_NSEC: statinfo.c:64-105 at git/git 1a3e64c), so a file changed again within the second of
  * its recorded mtime or ctime, its size and mtime kept, would look unchanged. An entry whose
- * mtime or ctime is not older than the second before this run took any stats is therefore
- * "smudged" (its size written as 0), as git does to racily clean entries (read-cache.c
+ * mtime or ctime is less than RACY_MARGIN_SEC older than the second this run began taking stats
+ * in is therefore "smudged" (its size written as 0), as git does to racily clean entries (read-cache.c
  * ce_smudge_racily_clean_entry; git checks the mtime only): git then reports it whatever its stat
  * says (ce_match_stat_basic, "Racily smudged entry?", read-cache.c:345-349), and the next run
  * hashes it again.
@@ -32,6 +32,14 @@ import {
   indexablePath,
   readIndex,
 } from "./gitIndexFile";
+
+/**
+ * Seconds before a run's start second from which entries are smudged (SyncIndex.save): one, for
+ * a checkout whose file system stamps times coarser than this machine's clock by up to a second.
+ * A coarser one (FAT's two seconds) or a clock further off (a network file system's) is not
+ * covered, as git's own racy check does not cover it.
+ */
+export const RACY_MARGIN_SEC = 1;
 
 /** The previous index's bytes and the stat they were read with. */
 export interface PreviousIndex {
@@ -59,7 +67,11 @@ export class SyncIndex {
   /** Entries of this run from lstat and hash; a smudge may await them when the index is written. */
   private readonly fresh = new Map<string, IndexEntry>();
   private parsed: IndexFile | undefined;
-  private temp: { file: string; fd: number; racyFromSec: number } | undefined;
+  private temp: { file: string; fd: number } | undefined;
+  /** The second this run began taking stats in (its first beforeHashing): kept for every save. */
+  private racyFromSec: number | undefined;
+  /** A save was needed and failed: the index on disk is not this run's. */
+  private saveFailed = false;
   private unwritable = false;
   /** Whether an entry was remembered that the last write (or the previous index) lacks. */
   private dirty = false;
@@ -96,8 +108,14 @@ export class SyncIndex {
   ): SyncIndex {
     if (previous === undefined || changed === undefined)
       return new SyncIndex(file, undefined, undefined);
-    // git read the file again, and checked its checksum: the same file unless a concurrent sync
-    // of this checkout renamed another over it (then this run trusts none of its entries).
+    // git does not check an index's checksum when it reads one: a file torn by a crash (it is
+    // written without an fsync) is refused here. git read the file again: the same file unless a
+    // concurrent sync of this checkout renamed another over it (then no entry of it is trusted).
+    const body = previous.data.subarray(0, Math.max(0, previous.data.length - 20));
+    const sum = createHash("sha1").update(body).digest();
+    if (previous.data.length < 32 || !sum.equals(previous.data.subarray(body.length))) {
+      return new SyncIndex(file, undefined, undefined);
+    }
     const after = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
     const same =
       after !== undefined &&
@@ -111,6 +129,7 @@ export class SyncIndex {
 
   /** The previous index's checksum (hex), which the records copy names; undefined without one. */
   get checksum(): string | undefined {
+    if (this.saveFailed) return undefined;
     return this.savedChecksum ?? this.previous?.toString("hex", this.previous.length - 20);
   }
 
@@ -151,8 +170,8 @@ export class SyncIndex {
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       fd = fs.openSync(temp, "wx", 0o644);
-      const racyFromSec = Number(fs.fstatSync(fd, { bigint: true }).mtimeNs / 1_000_000_000n);
-      this.temp = { file: temp, fd, racyFromSec };
+      this.racyFromSec ??= Number(fs.fstatSync(fd, { bigint: true }).mtimeNs / 1_000_000_000n);
+      this.temp = { file: temp, fd };
     } catch {
       this.unwritable = true;
       if (fd !== undefined) closeAndRemove(fd, temp);
@@ -173,8 +192,8 @@ export class SyncIndex {
    * Writes this run's entries unless they are the previous index's: with `keep: "hits"` the
    * previous entries lookup found (the checkout was listed again), with `keep: "all"` every
    * previous entry (the listing is known to be unchanged, and nothing was looked up). Without
-   * an fsync: a torn index fails git's checksum and counts as empty, costing a rehash, never a
-   * wrong answer.
+   * an fsync: a torn index fails the checksum SyncIndex.open checks and counts as empty, costing
+   * a rehash, never a wrong answer.
    */
   save(keep: "hits" | "all"): void {
     const previousCount = this.previous === undefined ? -1 : this.previous.readUInt32BE(8);
@@ -186,25 +205,31 @@ export class SyncIndex {
       return;
     }
     this.beforeHashing();
-    if (this.temp === undefined) return;
-    const { file, fd, racyFromSec } = this.temp;
+    if (this.temp === undefined || this.racyFromSec === undefined) {
+      this.saveFailed = true;
+      return;
+    }
+    const { file, fd } = this.temp;
     this.temp = undefined;
+    const racyFromSec = this.racyFromSec - RACY_MARGIN_SEC;
     const encode = (entry: IndexEntry) =>
       encodeEntry(
         entry.mtimeSec >= racyFromSec || entry.ctimeSec >= racyFromSec
           ? { ...entry, size: 0 }
           : entry,
       );
-    const data =
-      (keep === "all" && this.patched(encode)) || formatIndex(this.entriesToWrite(keep, encode));
     try {
+      const data =
+        (keep === "all" && this.patched(encode)) || formatIndex(this.entriesToWrite(keep, encode));
       fs.writeFileSync(fd, data);
       fs.closeSync(fd);
       fs.renameSync(file, this.file);
       this.savedChecksum = data.toString("hex", data.length - 20);
       this.dirty = false;
+      this.saveFailed = false;
     } catch {
       closeAndRemove(fd, file);
+      this.saveFailed = true;
     }
   }
 
@@ -213,6 +238,10 @@ export class SyncIndex {
     if (this.previous === undefined) return undefined;
     const data = Buffer.from(this.previous);
     for (const [relative, entry] of this.fresh) {
+      // Only a path git reported is surely in the previous index; there its entry is the one
+      // match findEntry accepts. Any other path (maybe in no entry, maybe matching bytes of
+      // another's fields) needs the full write.
+      if (this.parsed === undefined && !this.changed?.has(relative)) return undefined;
       const start = this.parsed?.starts.get(relative) ?? findEntry(data, relative);
       if (start === undefined) return undefined;
       encode(entry).copy(data, start);

@@ -198,8 +198,12 @@ export async function saveVolumeState(
   const manifestId = state.manifest === undefined ? undefined : manifestSyncId(state.manifest);
   const file: RecordsFile = {
     version: 2,
+    // A manifest of another size is another sync's (one into this volume at the same time).
     manifest:
-      manifestStat === undefined || state.manifest === undefined || manifestId === undefined
+      manifestStat === undefined ||
+      state.manifest === undefined ||
+      manifestId === undefined ||
+      manifestStat.size !== Buffer.byteLength(state.manifest)
         ? null
         : { stat: statKey(manifestStat)!, length: state.manifest.length, syncId: manifestId },
     pending:

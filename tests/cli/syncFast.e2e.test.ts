@@ -31,8 +31,11 @@ const FILES = 40;
  * the second it was synced as "racily clean" (git's rule), and looks at it once more next time.
  */
 const EARLIER = new Date(Date.now() - 3600_000);
-/** A change's ctime is the second it happened in: waited out, the index no longer smudges it. */
-const aSecond = () => new Promise((resolve) => setTimeout(resolve, 1100));
+/**
+ * A change's ctime is the second it happened in: waited out, with the index's margin
+ * (RACY_MARGIN_SEC), the index no longer smudges it.
+ */
+const pastTheMargin = () => new Promise((resolve) => setTimeout(resolve, 2100));
 const LATER = new Date(Date.now() - 1800_000);
 
 describe("sync's fast route on a real Docker engine", function () {
@@ -69,7 +72,7 @@ describe("sync's fast route on a real Docker engine", function () {
     git(tree, "init", "-q");
     git(tree, "add", ".");
     git(tree, "commit", "-qm", "fixture");
-    await aSecond();
+    await pastTheMargin();
     const first = await sync();
     assert.deepEqual([first.sent, first.looked], [FILES, FILES]);
   });
@@ -129,7 +132,7 @@ describe("sync's fast route on a real Docker engine", function () {
   it("touched files are looked at once, send nothing, and are not looked at again", async () => {
     fs.utimesSync(file("src/f3.c"), LATER, LATER);
     fs.utimesSync(file("src/f7.c"), LATER, LATER);
-    await aSecond();
+    await pastTheMargin();
     const touched = await sync();
     assert.deepEqual([touched.upToDate, touched.looked], [true, 2]);
     assert.equal((await sync()).looked, 0);
@@ -147,7 +150,7 @@ describe("sync's fast route on a real Docker engine", function () {
   });
 
   it("an added file, a removed one and a deleted tracked one take the full route", async () => {
-    await aSecond();
+    await pastTheMargin();
     fs.writeFileSync(file("src/new.c"), "int added;\n");
     const added = await sync();
     assert.deepEqual([added.sent, added.looked], [1, FILES + 1]);
@@ -162,10 +165,23 @@ describe("sync's fast route on a real Docker engine", function () {
     // The fast route again, which looks at the edit and at f9.c, listed and gone, every time.
     fs.appendFileSync(file("src/f8.c"), "int again;\n");
     fs.utimesSync(file("src/f8.c"), LATER, LATER);
-    await aSecond();
+    await pastTheMargin();
     const again = await sync();
     assert.deepEqual([again.sent, again.looked], [1, 2]);
     assert.equal(volume.tree(work), treeListing(tree));
+  });
+
+  it("a listing that changes but gives the same files: the full route once, then the fast one", async () => {
+    fs.writeFileSync(file(".dockerignore"), "*.log\n");
+    fs.utimesSync(file(".dockerignore"), LATER, LATER);
+    await pastTheMargin();
+    assert.deepEqual([(await sync()).sent], [1]);
+    // git lists build.log, .dockerignore drops it: the same files from another listing.
+    fs.writeFileSync(file("build.log"), "noise\n");
+    const relisted = await sync();
+    assert.deepEqual([relisted.upToDate, relisted.looked], [true, FILES + 1]);
+    const again = await sync();
+    assert.deepEqual([again.upToDate, again.looked], [true, 1]);
   });
 
   it("a sync from another machine in between sends this machine the full route", async () => {
@@ -175,7 +191,8 @@ describe("sync's fast route on a real Docker engine", function () {
     const result = await sync();
     // The volume's records are not this machine's copy: every listed path is looked at, and
     // f4.c, which the other machine's manifest has, is not sent again.
-    assert.deepEqual([result.sent, result.looked], [1, FILES]);
-    assert.equal(volume.tree(work), treeListing(tree));
+    // (.dockerignore is listed now; f9.c, gone, still is.)
+    assert.deepEqual([result.sent, result.looked], [1, FILES + 1]);
+    assert.equal(volume.tree(work), treeListing(tree, ["build.log"]));
   });
 });

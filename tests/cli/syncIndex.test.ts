@@ -154,8 +154,8 @@ describe("cli/workspace/gitIndexFile and syncIndex", function () {
   }
 
   it("git diff-files reports an edit, a mode change and a removal, not an untouched file", async () => {
-    // The fixture's ctimes a second older than the index: none of its entries is smudged.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // The fixture's ctimes older than the index by more than its margin: none is smudged.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     const file = path.join(work, "sync.index");
     await syncIndexOf(file, path.join(work, "git"));
     const data = fs.readFileSync(file);
@@ -202,8 +202,9 @@ describe("cli/workspace/gitIndexFile and syncIndex", function () {
     fs.writeFileSync(path.join(dir, "a/b.c"), "edited\n");
     fs.utimesSync(path.join(dir, "a/b.c"), PAST, PAST);
     const edited = git(dir, ["hash-object", "a/b.c"]).trim();
-    // Its ctime a second before the run, so the entry is not smudged (git's would not be).
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Its ctime older than the run by more than the margin, so the entry is not smudged (git's
+    // would not be).
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     const index = await openIndex(file, gitDir);
     assert.deepEqual([...index.changed!], ["a/b.c"]);
     index.remember("a/b.c", fs.lstatSync(path.join(dir, "a/b.c"), { bigint: true }), edited);
@@ -213,5 +214,140 @@ describe("cli/workspace/gitIndexFile and syncIndex", function () {
     assert.deepEqual(fs.readFileSync(file), fs.readFileSync(theirs));
     assert.equal(index.checksum, fs.readFileSync(theirs).toString("hex").slice(-40));
     assert.deepEqual([...(await openIndex(file, gitDir)).changed!], []);
+  });
+});
+
+describe("cli/workspace/syncIndex in corner cases", function () {
+  this.timeout(20_000);
+  let work: string;
+  let dir: string;
+  const gitDir = () => path.join(work, "git");
+  beforeEach(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-syncindex-corner-"));
+    dir = path.join(work, "tree");
+    fs.mkdirSync(dir);
+    git(dir, ["init", "-q"]);
+  });
+  afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  const stat = (name: string) => fs.lstatSync(path.join(dir, name), { bigint: true });
+  const hash = (name: string) => git(dir, ["hash-object", name]).trim();
+  async function open(file: string): Promise<SyncIndex> {
+    const previous = SyncIndex.readPrevious(file);
+    const { changed } = await probeCheckout(dir, previous && { file, gitDir: gitDir() });
+    return SyncIndex.open(file, previous, changed);
+  }
+
+  it("adds a path to the index in full when its name also stands in another entry's fields", async () => {
+    for (const name of ["a", "b.c", "big.c"]) fs.writeFileSync(path.join(dir, name), `${name}\n`);
+    const file = path.join(work, "sync.index");
+    // big.c's inode field reads 00 01 61 00: a flags field of length 1, then "a" and a NUL, where
+    // an entry of that name would start at an offset findEntry's alignment rule accepts.
+    const entry = (name: string, ino: number) => ({
+      ...indexEntryOf(name, stat(name), hash(name)),
+      ino,
+      mtimeSec: 1_000_000_000,
+      ctimeSec: 1_000_000_000,
+    });
+    fs.writeFileSync(
+      file,
+      formatIndex(
+        new Map([
+          ["b.c", encodeEntry(entry("b.c", 7))],
+          ["big.c", encodeEntry(entry("big.c", 0x00016100))],
+        ]),
+      ),
+    );
+    const index = await open(file);
+    index.remember("a", stat("a"), hash("a"));
+    index.save("all");
+    assert.deepEqual(git(dir, ["ls-files"], { GIT_INDEX_FILE: file }).split("\n"), [
+      "a",
+      "b.c",
+      "big.c",
+      "",
+    ]);
+    assert.ok(readIndex(fs.readFileSync(file)));
+  });
+
+  it("smudges by the second the run began, in a later save of the run too", async () => {
+    fs.writeFileSync(path.join(dir, "x.c"), "x\n");
+    fs.writeFileSync(path.join(dir, "y.c"), "y\n");
+    const file = path.join(work, "sync.index");
+    const index = await open(file);
+    index.beforeHashing();
+    index.remember("x.c", stat("x.c"), hash("x.c"));
+    index.save("all");
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    index.remember("y.c", stat("y.c"), hash("y.c"));
+    index.save("all");
+    const data = fs.readFileSync(file);
+    const starts = readIndex(data)!.starts;
+    assert.deepEqual(
+      ["x.c", "y.c"].map((name) => decodeEntry(data, starts.get(name)!, name).size),
+      [0, 0],
+    );
+  });
+
+  it("records a time before 1970 as git does, and saves", () => {
+    fs.writeFileSync(path.join(dir, "old.c"), "old\n");
+    execFileSync("touch", ["-d", "1969-12-31 12:00:00.5 UTC", path.join(dir, "old.c")]);
+    const ours = path.join(work, "ours.index");
+    const theirs = path.join(work, "git.index");
+    git(dir, ["update-index", "--add", "old.c"], { GIT_INDEX_FILE: theirs });
+    fs.writeFileSync(
+      ours,
+      formatIndex(
+        new Map([["old.c", encodeEntry(indexEntryOf("old.c", stat("old.c"), hash("old.c")))]]),
+      ),
+    );
+    assert.deepEqual(fs.readFileSync(ours), fs.readFileSync(theirs));
+  });
+
+  it("refuses a previous index whose bytes do not match its checksum (a write torn by a crash)", async () => {
+    fs.writeFileSync(path.join(dir, "x.c"), "x\n");
+    const file = path.join(work, "sync.index");
+    fs.writeFileSync(
+      file,
+      formatIndex(new Map([["x.c", encodeEntry(indexEntryOf("x.c", stat("x.c"), hash("x.c")))]])),
+    );
+    const torn = fs.readFileSync(file);
+    torn.fill(0, 12, 40);
+    fs.writeFileSync(file, torn);
+    const index = await open(file);
+    assert.equal(index.changed, undefined);
+    assert.equal(index.lookup("x.c"), undefined);
+    assert.equal(index.checksum, undefined);
+  });
+
+  it("names no checksum when the index could not be written", async () => {
+    fs.writeFileSync(path.join(dir, "x.c"), "x\n");
+    fs.writeFileSync(path.join(work, "not-a-dir"), "");
+    const index = await open(path.join(work, "not-a-dir", "sync.index"));
+    index.remember("x.c", stat("x.c"), hash("x.c"));
+    index.save("hits");
+    assert.equal(index.checksum, undefined);
+  });
+
+  it("makes its private repository SHA-1 and alone, whatever the user's git environment", async () => {
+    fs.writeFileSync(path.join(dir, "x.c"), "x\n");
+    const file = path.join(work, "sync.index");
+    fs.writeFileSync(
+      file,
+      formatIndex(new Map([["x.c", encodeEntry(indexEntryOf("x.c", stat("x.c"), hash("x.c")))]])),
+    );
+    const saved = { ...process.env };
+    Object.assign(process.env, { GIT_DEFAULT_HASH: "sha256", GIT_WORK_TREE: "/nonexistent" });
+    try {
+      assert.deepEqual([...(await probeCheckout(dir, { file, gitDir: gitDir() })).changed!], []);
+    } finally {
+      delete process.env.GIT_DEFAULT_HASH;
+      delete process.env.GIT_WORK_TREE;
+      Object.assign(process.env, saved);
+    }
+    assert.equal(
+      git(work, ["--git-dir", gitDir(), "rev-parse", "--show-object-format"]).trim(),
+      "sha1",
+    );
   });
 });
