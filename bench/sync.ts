@@ -2,7 +2,7 @@
  * `sync` against the raw transfer it replaces (issue 18), on generated trees of 2,000 and 20,000
  * files of 10 kB and on a clone of this repository (neither has an ignored file): the first sync
  * vs `tar -c . | docker cp -` of the same tree without `.git`, directories included as sync sends
- * them, into a new volume (each making its container, in alternating order, medians of 3), and a sync after a one-file edit vs `docker cp` of that one file (medians
+ * them, into a new volume (each making its container, in alternating order, medians of 5), and a sync after a one-file edit vs `docker cp` of that one file (medians
  * of 9), each with the issue's goal and whether it is met. Needs BUILDENV_E2E_DOCKER_HOST and
  * BUILDENV_E2E_IMAGE (`.ci/run` starts both); says so and measures nothing without them.
  *
@@ -20,7 +20,7 @@ import { DOCKER_HOST, docker, median } from "./engine";
 
 const IMAGE = process.env.BUILDENV_E2E_IMAGE;
 const EDITS = 9;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 /** `files` files of `size` bytes in 100 directories, committed in a git checkout as a project's are. */
 function generate(root: string, files: number, size: number): void {
