@@ -88,6 +88,7 @@ export class SyncIndex {
 
   /** The previous index, read before git is asked what changed since. */
   static readPrevious(file: string): PreviousIndex | undefined {
+    removeStaleTemporaries(file);
     try {
       const fd = fs.openSync(file, "r");
       try {
@@ -273,6 +274,23 @@ export class SyncIndex {
       closeAndRemove(this.temp.fd, this.temp.file);
       this.temp = undefined;
     }
+  }
+}
+
+/** A temporary index older than this was left by a sync that was killed: removed. */
+const STALE_TEMPORARY_MS = 3600_000;
+
+/** Removes the temporary files of `file` that killed syncs left (`<file>.<pid>.<random>.tmp`). */
+function removeStaleTemporaries(file: string): void {
+  const prefix = `${path.basename(file)}.`;
+  try {
+    for (const name of fs.readdirSync(path.dirname(file))) {
+      if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
+      const temp = path.join(path.dirname(file), name);
+      if (Date.now() - fs.statSync(temp).mtimeMs > STALE_TEMPORARY_MS) fs.unlinkSync(temp);
+    }
+  } catch {
+    // Only tidying: a leftover is never read.
   }
 }
 

@@ -320,6 +320,22 @@ describe("cli/workspace/syncIndex in corner cases", function () {
     assert.equal(index.checksum, undefined);
   });
 
+  it("removes the temporary files killed syncs left, not those of a sync under way", () => {
+    const file = path.join(work, "sync.index");
+    const old = `${file}.123.abcdef.tmp`;
+    const fresh = `${file}.456.012345.tmp`;
+    const other = path.join(work, "other.index.1.2.tmp");
+    for (const name of [old, fresh, other]) fs.writeFileSync(name, "");
+    const longAgo = new Date(Date.now() - 2 * 3600_000);
+    fs.utimesSync(old, longAgo, longAgo);
+    fs.utimesSync(other, longAgo, longAgo);
+    assert.equal(SyncIndex.readPrevious(file), undefined);
+    assert.deepEqual(
+      [old, fresh, other].map((name) => fs.existsSync(name)),
+      [false, true, true],
+    );
+  });
+
   it("names no checksum when the index could not be written", async () => {
     fs.writeFileSync(path.join(dir, "x.c"), "x\n");
     fs.writeFileSync(path.join(work, "not-a-dir"), "");
