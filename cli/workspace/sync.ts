@@ -316,7 +316,11 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
     );
     // The fast route hashed what it sends before the upload, and the archive reads the same
     // files again: the index is written while the engine extracts (again after, if it changed).
-    if (work.keepInIndex === "all") index.save("all");
+    if (work.keepInIndex === "all") {
+      // After the request's first write has gone out (it waits for a later turn of the loop).
+      await new Promise((resolve) => setImmediate(resolve));
+      index.save("all");
+    }
     await putting;
     progress.done();
     index.save(work.keepInIndex);
