@@ -10,21 +10,22 @@ import * as os from "os";
 import * as path from "path";
 import { EngineApi } from "../../cli/workspace/engineApi";
 import { SyncResult, holderName, syncTree } from "../../cli/workspace/sync";
-import { makeFullBusyboxImage, skipWithoutEngine } from "../support/e2eEngine";
+import { skipWithoutEngine } from "../support/e2eEngine";
 import {
   BASE_IMAGE,
   DOCKER_HOST,
   SyncedVolume,
   docker,
-  removeFromEngine,
+  setUpSuite,
+  suiteNames,
+  tearDownSuite,
   git,
   sha256,
   treeListing,
 } from "../support/syncVolume";
 
 const ID = `bsync-${process.pid}`;
-const IMAGE = `buildenv-e2e-${ID}:full`;
-const VOLUME = `buildenv-e2e-${ID}-source`;
+const { image: IMAGE, volume: VOLUME } = suiteNames(ID);
 const HOLDER = holderName(VOLUME);
 
 describe("sync on a real Docker engine", function () {
@@ -41,12 +42,8 @@ describe("sync on a real Docker engine", function () {
 
   before(function () {
     skipWithoutEngine(this);
-    cleanUp();
-    makeFullBusyboxImage(docker, ID, BASE_IMAGE!, IMAGE);
-    // Labelled as the program labels a kept volume (buildVolume.ts): its holder stays.
-    docker(["volume", "create", "--label", "buildenv.keep=true", VOLUME]);
-    api = new EngineApi({ dockerHost: DOCKER_HOST! });
-    volume = new SyncedVolume(api, VOLUME, IMAGE);
+    volume = setUpSuite(ID);
+    api = volume.api;
     work = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-e2e-sync-"));
     tree = path.join(work, "tree");
     fs.mkdirSync(path.join(tree, "src", "deep"), { recursive: true });
@@ -62,19 +59,10 @@ describe("sync on a real Docker engine", function () {
 
   after(function () {
     if (DOCKER_HOST && BASE_IMAGE) {
-      api?.close();
-      cleanUp();
+      tearDownSuite(ID, volume);
       fs.rmSync(work, { recursive: true, force: true });
     }
   });
-
-  function cleanUp(): void {
-    removeFromEngine([
-      ["rm", "-f", `${ID}-img`, HOLDER],
-      ["volume", "rm", "-f", VOLUME],
-      ["rmi", "-f", IMAGE],
-    ]);
-  }
 
   it("first sync: the volume holds exactly the checkout's files, with their modes", async () => {
     const result = await sync();

@@ -9,21 +9,18 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EngineApi } from "../../cli/workspace/engineApi";
-import { makeFullBusyboxImage, skipWithoutEngine } from "../support/e2eEngine";
+import { skipWithoutEngine } from "../support/e2eEngine";
 import {
   BASE_IMAGE,
   DOCKER_HOST,
   SyncedVolume,
-  docker,
-  removeFromEngine,
+  setUpSuite,
+  tearDownSuite,
   git,
   treeListing,
 } from "../support/syncVolume";
 
 const ID = `bfast-${process.pid}`;
-const IMAGE = `buildenv-e2e-${ID}:full`;
-const VOLUME = `buildenv-e2e-${ID}-source`;
 /** Files of the generated checkout: enough that a full-route sync is told apart by `looked`. */
 const FILES = 40;
 /**
@@ -43,18 +40,13 @@ describe("sync's fast route on a real Docker engine", function () {
   let work: string;
   let tree: string;
   let cache: string;
-  let api: EngineApi;
   let volume: SyncedVolume;
   const sync = () => volume.sync(tree, cache);
   const file = (name: string) => path.join(tree, name);
 
   before(async function () {
     skipWithoutEngine(this);
-    cleanUp();
-    makeFullBusyboxImage(docker, ID, BASE_IMAGE!, IMAGE);
-    docker(["volume", "create", "--label", "buildenv.keep=true", VOLUME]);
-    api = new EngineApi({ dockerHost: DOCKER_HOST! });
-    volume = new SyncedVolume(api, VOLUME, IMAGE);
+    volume = setUpSuite(ID);
     work = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-e2e-fast-"));
     tree = path.join(work, "tree");
     cache = path.join(work, "cache");
@@ -79,19 +71,10 @@ describe("sync's fast route on a real Docker engine", function () {
 
   after(function () {
     if (DOCKER_HOST && BASE_IMAGE) {
-      api?.close();
-      cleanUp();
+      tearDownSuite(ID, volume);
       fs.rmSync(work, { recursive: true, force: true });
     }
   });
-
-  function cleanUp(): void {
-    removeFromEngine([
-      ["rm", "-f", `${ID}-img`, volume?.holder ?? `${VOLUME}-sync`],
-      ["volume", "rm", "-f", VOLUME],
-      ["rmi", "-f", IMAGE],
-    ]);
-  }
 
   it("with nothing changed: looks at nothing and writes nothing", async () => {
     const before = volume.run("stat -c '%Y %i' .buildenv-sync/manifest");

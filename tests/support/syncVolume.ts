@@ -10,6 +10,7 @@ import { volumeScriptArgs } from "../../cli/workspace/docker";
 import { EngineApi } from "../../cli/workspace/engineApi";
 import { spawnRunner } from "../../cli/workspace/process";
 import { SyncResult, holderName, syncTree } from "../../cli/workspace/sync";
+import { makeFullBusyboxImage } from "./e2eEngine";
 
 export const DOCKER_HOST = process.env.BUILDENV_E2E_DOCKER_HOST;
 export const BASE_IMAGE = process.env.BUILDENV_E2E_IMAGE;
@@ -139,4 +140,30 @@ export class SyncedVolume {
       },
     );
   }
+}
+
+/** The names suite `id` uses on the engine: its build image and its kept source volume. */
+export function suiteNames(id: string): { image: string; volume: string } {
+  return { image: `buildenv-e2e-${id}:full`, volume: `buildenv-e2e-${id}-source` };
+}
+
+/** Suite `id`'s image (busybox with every applet) and kept volume, made after what a killed run left is removed. */
+export function setUpSuite(id: string): SyncedVolume {
+  const { image, volume } = suiteNames(id);
+  tearDownSuite(id);
+  makeFullBusyboxImage(docker, id, BASE_IMAGE!, image);
+  // Labelled as the program labels a kept volume (buildVolume.ts): its holder stays.
+  docker(["volume", "create", "--label", "buildenv.keep=true", volume]);
+  return new SyncedVolume(new EngineApi({ dockerHost: DOCKER_HOST! }), volume, image);
+}
+
+/** Removes suite `id`'s holder, volume and image, and closes `synced`'s client. */
+export function tearDownSuite(id: string, synced?: SyncedVolume): void {
+  synced?.api.close();
+  const { image, volume } = suiteNames(id);
+  removeFromEngine([
+    ["rm", "-f", `${id}-img`, holderName(volume)],
+    ["volume", "rm", "-f", volume],
+    ["rmi", "-f", image],
+  ]);
 }
