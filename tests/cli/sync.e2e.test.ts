@@ -156,7 +156,12 @@ describe("sync on a real Docker engine", function () {
     const killed = new Promise<NodeJS.Signals | null>((resolve) => {
       child.stderr.on("data", (chunk: Buffer) => {
         stderr += chunk.toString();
-        if (/env: sync \[/.test(stderr) && child.exitCode === null) child.kill("SIGKILL");
+        // Killed once a quarter is read: more than the 8 MB an upload may queue ahead of the
+        // engine (engineApi.ts STREAM_AHEAD), so the engine has begun to write (the journal first).
+        const shares = [...stderr.matchAll(/env: sync \[[#-]+\]\s+(\d+)%/g)].map((m) =>
+          Number(m[1]),
+        );
+        if (shares.some((share) => share >= 25) && child.exitCode === null) child.kill("SIGKILL");
       });
       child.on("exit", (_code, signal) => resolve(signal));
     });
