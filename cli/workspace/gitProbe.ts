@@ -4,7 +4,7 @@
  * against it), run side by side by one `sh`. Each process node starts costs it some 5 ms of
  * fork, which a one-file edit of a large tree feels.
  */
-import { execFileSync, spawn } from "child_process";
+import { execFile, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -45,6 +45,18 @@ function script(unset: readonly string[]): string {
 /** The environment without the user's GIT_* variables, for git on the sync's own repository. */
 function withoutGitVariables(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("GIT_")));
+}
+
+/** `git ls-files` of the checkout by itself; undefined outside a work tree (or without git). */
+function gitListing(dir: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      "git",
+      ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+      { cwd: dir, encoding: "utf8", maxBuffer: 1 << 30 },
+      (error, stdout) => resolve(error ? undefined : stdout),
+    );
+  });
 }
 
 export interface GitProbe {
@@ -89,7 +101,11 @@ export function probeCheckout(
     const changed: Buffer[] = [];
     child.stdout!.on("data", (chunk: Buffer) => listing.push(chunk));
     (child.stdio[3] as NodeJS.ReadableStream).on("data", (chunk: Buffer) => changed.push(chunk));
-    child.on("error", () => resolve({ listing: undefined, changed: undefined }));
+    // No `sh` (a Windows machine without Git's shell on PATH): git's listing alone, so what is
+    // synced is still what git does not ignore; without diff-files every path is looked at.
+    child.on("error", () =>
+      resolve(gitListing(dir).then((listing) => ({ listing, changed: undefined }))),
+    );
     child.on("close", (code) => {
       const status = code ?? 3;
       resolve({

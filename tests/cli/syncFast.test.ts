@@ -103,6 +103,22 @@ describe("cli/workspace/syncFast", function () {
       assert.equal(digests.size, 4);
     });
 
+    it("still lists what git does not ignore where there is no sh on PATH", async () => {
+      const bin = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-nosh-"));
+      const git = execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim();
+      fs.symlinkSync(git, path.join(bin, "git"));
+      const saved = process.env.PATH;
+      process.env.PATH = bin;
+      try {
+        const listing = await listCheckout(dir, []);
+        assert.deepEqual(listing.files(), [".gitignore", "a.c"]);
+        assert.equal(typeof listing.digest, "string");
+      } finally {
+        process.env.PATH = saved;
+        fs.rmSync(bin, { recursive: true, force: true });
+      }
+    });
+
     it("has no digest outside a git work tree (the list is walked)", async () => {
       fs.rmSync(path.join(dir, ".git"), { recursive: true });
       const listing = await listCheckout(dir, []);
