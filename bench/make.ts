@@ -15,11 +15,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DEFAULT_COMPUTE_CLASSES } from "../components/compute/config";
-import { runArgs, volumeScriptArgs } from "../cli/workspace/docker";
+import { runArgs } from "../cli/workspace/docker";
 import { EngineApi } from "../cli/workspace/engineApi";
-import { spawnRunner } from "../cli/workspace/process";
-import { holderName, syncTree } from "../cli/workspace/sync";
-import { DOCKER_HOST, docker, median } from "./engine";
+import { holderName } from "../cli/workspace/sync";
+import { DOCKER_HOST, docker, median, syncQuietly } from "./engine";
 
 const SOURCES = 50;
 const REPEATS = 3;
@@ -210,25 +209,7 @@ async function benchLoop(id: string, work: string): Promise<void> {
     docker(["volume", "create", "--label", "buildenv.keep=true", volume]);
     const sync = async (): Promise<Synced> => {
       const start = performance.now();
-      const result = await syncTree(
-        { dir: tree, exclude: [], clean: false },
-        {
-          api,
-          dockerHost: DOCKER_HOST!,
-          stack: "bench",
-          volume,
-          image,
-          cacheDir: path.join(work, "cache"),
-          runScript: (script, args) =>
-            spawnRunner("docker", volumeScriptArgs(image, volume, "source", script, args), {
-              env: { ...process.env, DOCKER_HOST },
-              stdout: "capture",
-              stderr: "capture",
-            }),
-          log: () => undefined,
-          progress: { write: () => true },
-        },
-      );
+      const result = await syncQuietly(api, tree, volume, image, path.join(work, "cache"));
       const ms = performance.now() - start;
       // No wait before the build: an edit is sent with its exact mtime, so objects made right
       // after the sync are newer than their sources (cli/workspace/syncArchive.ts mtimeOf).

@@ -12,11 +12,9 @@ import { execFileSync, execSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { volumeScriptArgs } from "../cli/workspace/docker";
 import { EngineApi } from "../cli/workspace/engineApi";
-import { spawnRunner } from "../cli/workspace/process";
-import { holderName, syncTree } from "../cli/workspace/sync";
-import { DOCKER_HOST, docker, median } from "./engine";
+import { holderName } from "../cli/workspace/sync";
+import { DOCKER_HOST, docker, median, syncQuietly } from "./engine";
 
 const IMAGE = process.env.BUILDENV_E2E_IMAGE;
 const EDITS = 9;
@@ -47,25 +45,7 @@ async function benchTree(label: string, tree: string, edited: string): Promise<v
   const api = new EngineApi({ dockerHost: DOCKER_HOST! });
   const made: string[][] = [];
   const run = (volume: string, cacheDir: string) =>
-    syncTree(
-      { dir: tree, exclude: [], clean: false },
-      {
-        api,
-        dockerHost: DOCKER_HOST!,
-        stack: "bench",
-        volume,
-        image: IMAGE!,
-        cacheDir,
-        runScript: (script, args) =>
-          spawnRunner("docker", volumeScriptArgs(IMAGE!, volume, "source", script, args), {
-            env: { ...process.env, DOCKER_HOST },
-            stdout: "capture",
-            stderr: "capture",
-          }),
-        log: () => undefined,
-        progress: { write: () => true },
-      },
-    );
+    syncQuietly(api, tree, volume, IMAGE!, cacheDir);
   try {
     await settle();
     const firsts: number[] = [];

@@ -232,6 +232,12 @@ describe("cli/workspace/syncIndex in corner cases", function () {
 
   const stat = (name: string) => fs.lstatSync(path.join(dir, name), { bigint: true });
   const hash = (name: string) => git(dir, ["hash-object", name]).trim();
+  /** Writes the index of `names` (with their lstat and blob ids now) to `file`. */
+  const writeIndexOf = (file: string, names: string[]) =>
+    fs.writeFileSync(
+      file,
+      formatIndex(new Map(names.map((n) => [n, encodeEntry(indexEntryOf(n, stat(n), hash(n)))]))),
+    );
   async function open(file: string): Promise<SyncIndex> {
     const previous = SyncIndex.readPrevious(file);
     const { changed } = await probeCheckout(dir, previous && { file, gitDir: gitDir() });
@@ -295,22 +301,14 @@ describe("cli/workspace/syncIndex in corner cases", function () {
     const ours = path.join(work, "ours.index");
     const theirs = path.join(work, "git.index");
     git(dir, ["update-index", "--add", "old.c"], { GIT_INDEX_FILE: theirs });
-    fs.writeFileSync(
-      ours,
-      formatIndex(
-        new Map([["old.c", encodeEntry(indexEntryOf("old.c", stat("old.c"), hash("old.c")))]]),
-      ),
-    );
+    writeIndexOf(ours, ["old.c"]);
     assert.deepEqual(fs.readFileSync(ours), fs.readFileSync(theirs));
   });
 
   it("refuses a previous index whose bytes do not match its checksum (a write torn by a crash)", async () => {
     fs.writeFileSync(path.join(dir, "x.c"), "x\n");
     const file = path.join(work, "sync.index");
-    fs.writeFileSync(
-      file,
-      formatIndex(new Map([["x.c", encodeEntry(indexEntryOf("x.c", stat("x.c"), hash("x.c")))]])),
-    );
+    writeIndexOf(file, ["x.c"]);
     const torn = fs.readFileSync(file);
     torn.fill(0, 12, 40);
     fs.writeFileSync(file, torn);
@@ -348,10 +346,7 @@ describe("cli/workspace/syncIndex in corner cases", function () {
   it("makes its private repository SHA-1 and alone, whatever the user's git environment", async () => {
     fs.writeFileSync(path.join(dir, "x.c"), "x\n");
     const file = path.join(work, "sync.index");
-    fs.writeFileSync(
-      file,
-      formatIndex(new Map([["x.c", encodeEntry(indexEntryOf("x.c", stat("x.c"), hash("x.c")))]])),
-    );
+    writeIndexOf(file, ["x.c"]);
     const saved = { ...process.env };
     Object.assign(process.env, { GIT_DEFAULT_HASH: "sha256", GIT_WORK_TREE: "/nonexistent" });
     try {
