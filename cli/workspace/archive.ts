@@ -162,27 +162,40 @@ function octal(value: number, width: number): string {
   return value.toString(8).padStart(width - 1, "0") + "\0";
 }
 
+/** The PAX records an entry needs: a name or link target longer than ustar's fields, nanoseconds. */
+function paxRecords(entry: TarEntry, name: string): string {
+  let records = "";
+  if (Buffer.byteLength(name) > 100) records += paxRecord("path", name);
+  if (entry.linkname !== undefined && Buffer.byteLength(entry.linkname) > 100) {
+    records += paxRecord("linkpath", entry.linkname);
+  }
+  if (entry.mtimeNanos !== undefined) {
+    records += paxRecord("mtime", `${entry.mtime}.${String(entry.mtimeNanos).padStart(9, "0")}`);
+  }
+  return records;
+}
+
+function ustarFields(entry: TarEntry, name: string): UstarFields {
+  return {
+    name: truncate(name, 100),
+    typeflag: entry.type === "file" ? "0" : entry.type === "directory" ? "5" : "2",
+    mode: entry.mode,
+    mtime: entry.mtime,
+    size: entry.type === "file" ? entry.size : 0,
+    linkname: truncate(entry.linkname ?? "", 100),
+  };
+}
+
 /**
  * The 512-byte ustar header of an entry, preceded by a PAX header when the name or link target
  * does not fit ustar's fields (Go's archive/tar, which docker extracts with, reads both).
  */
 export function tarHeader(entry: TarEntry): Buffer {
   const name = entry.type === "directory" ? `${entry.name}/` : entry.name;
-  const pax: Record<string, string> = {};
-  if (Buffer.byteLength(name) > 100) pax.path = name;
-  if (entry.linkname !== undefined && Buffer.byteLength(entry.linkname) > 100) {
-    pax.linkpath = entry.linkname;
-  }
-  if (entry.mtimeNanos !== undefined) {
-    pax.mtime = `${entry.mtime}.${String(entry.mtimeNanos).padStart(9, "0")}`;
-  }
+  const records = paxRecords(entry, name);
   const parts: Buffer[] = [];
-  if (Object.keys(pax).length > 0) {
-    const body = Buffer.from(
-      Object.entries(pax)
-        .map(([k, v]) => paxRecord(k, v))
-        .join(""),
-    );
+  if (records !== "") {
+    const body = Buffer.from(records);
     parts.push(
       rawHeader({
         name: "PaxHeader",
@@ -195,17 +208,36 @@ export function tarHeader(entry: TarEntry): Buffer {
       pad(body),
     );
   }
-  parts.push(
-    rawHeader({
-      name: truncate(name, 100),
-      typeflag: entry.type === "file" ? "0" : entry.type === "directory" ? "5" : "2",
-      mode: entry.mode,
-      mtime: entry.mtime,
-      size: entry.type === "file" ? entry.size : 0,
-      linkname: truncate(entry.linkname ?? "", 100),
-    }),
-  );
+  parts.push(rawHeader(ustarFields(entry, name)));
   return Buffer.concat(parts);
+}
+
+/**
+ * tarHeader's bytes for `entry`, written at `at` in `target`; returns their length. Without a
+ * PAX header (the common case) nothing is allocated, which a sync of many small files feels.
+ */
+export function writeTarHeader(target: Buffer, at: number, entry: TarEntry): number {
+  const name = entry.type === "directory" ? `${entry.name}/` : entry.name;
+  if (paxRecords(entry, name) !== "") {
+    const header = tarHeader(entry);
+    if (at + header.length > target.length) throw new RangeError("no room for the tar header");
+    header.copy(target, at);
+    return header.length;
+  }
+  writeRawHeader(target, at, ustarFields(entry, name));
+  return BLOCK;
+}
+
+/** The bytes tarHeader(entry) takes. */
+export function tarHeaderLength(entry: TarEntry): number {
+  const name = entry.type === "directory" ? `${entry.name}/` : entry.name;
+  const records = paxRecords(entry, name);
+  return records === "" ? BLOCK : 2 * BLOCK + paddedLength(Buffer.byteLength(records));
+}
+
+/** `length` rounded up to whole 512-byte blocks. */
+export function paddedLength(length: number): number {
+  return Math.ceil(length / BLOCK) * BLOCK;
 }
 
 function truncate(text: string, bytes: number): string {
@@ -224,30 +256,36 @@ function paxRecord(key: string, value: string): string {
   return `${length}${rest}`;
 }
 
-function rawHeader(h: {
+interface UstarFields {
   name: string;
   typeflag: string;
   mode: number;
   mtime: number;
   size: number;
   linkname: string;
-}): Buffer {
+}
+
+function rawHeader(h: UstarFields): Buffer {
   const block = Buffer.alloc(BLOCK, 0);
-  block.write(h.name, 0, 100, "utf8");
-  block.write(octal(h.mode & 0o7777, 8), 100, "ascii");
-  block.write(octal(0, 8), 108, "ascii");
-  block.write(octal(0, 8), 116, "ascii");
-  block.write(octal(h.size, 12), 124, "ascii");
-  block.write(octal(Math.max(0, Math.floor(h.mtime)), 12), 136, "ascii");
-  block.write("        ", 148, "ascii");
-  block.write(h.typeflag, 156, "ascii");
-  block.write(h.linkname, 157, 100, "utf8");
-  block.write("ustar\0", 257, "ascii");
-  block.write("00", 263, "ascii");
-  let sum = 0;
-  for (const byte of block) sum += byte;
-  block.write(octal(sum, 7) + " ", 148, "ascii");
+  writeRawHeader(block, 0, h);
   return block;
+}
+
+function writeRawHeader(target: Buffer, at: number, h: UstarFields): void {
+  target.fill(0, at, at + BLOCK);
+  target.write(h.name, at, 100, "utf8");
+  target.write(octal(h.mode & 0o7777, 8), at + 100, "latin1");
+  target.write(octal(0, 8), at + 108, "latin1");
+  target.write(octal(0, 8), at + 116, "latin1");
+  target.write(octal(h.size, 12), at + 124, "latin1");
+  target.write(octal(Math.max(0, Math.floor(h.mtime)), 12), at + 136, "latin1");
+  target.write("        ", at + 148, "latin1");
+  target.write(h.typeflag, at + 156, "latin1");
+  target.write(h.linkname, at + 157, 100, "utf8");
+  target.write("ustar\0" + "00", at + 257, "latin1");
+  let sum = 0;
+  for (let i = at; i < at + BLOCK; i++) sum += target[i];
+  target.write(octal(sum, 7) + " ", at + 148, "latin1");
 }
 
 /** Zero padding to the next 512-byte boundary. */

@@ -74,10 +74,11 @@ export function indexEntryOf(relative: string, stats: fs.BigIntStats, sha1: stri
  * `..` or `.git` component); other paths are never cached, so they are looked at every time.
  */
 export function indexablePath(relative: string): boolean {
-  return relative
-    .split("/")
-    .every((part) => part !== "" && part !== "." && part !== ".." && part.toLowerCase() !== ".git");
+  return !UNINDEXABLE.test(relative);
 }
+
+/** An empty, `.`, `..` or `.git` component (a regular expression: this runs once per file). */
+const UNINDEXABLE = /(?:^|\/)(?:\.{0,2}|\.git)(?:\/|$)/i;
 
 /** The bytes of one entry: its fields, name, and 1-8 NULs to a multiple of eight bytes. */
 export function encodeEntry(entry: IndexEntry): Buffer {

@@ -16,6 +16,7 @@
  * does not name, and writes or removes the named ones again.
  */
 import { createHash, randomBytes } from "crypto";
+import * as fs from "fs";
 import * as path from "path";
 import { TAR_END, listCheckout, tarHeader } from "./archive";
 import { CliError, formatBytes, formatElapsed } from "./process";
@@ -89,6 +90,8 @@ interface Work {
   knownDirs: ReadonlySet<string>;
   /** `--clean`'s keep list. */
   keep?: () => string;
+  /** Lstats already taken of paths to send (archiveOf). */
+  scanned?: ReadonlyMap<string, fs.BigIntStats>;
   /** The new manifest, once the archive has hashed what it sent. */
   manifest(syncId: string, sent: ReadonlyMap<string, { sha1: string; size: number }>): string;
   /** How the index is to be written (SyncIndex.save). */
@@ -166,7 +169,8 @@ function fullWork(
   index: SyncIndex,
 ): Work {
   const knowledge = volumeKnowledge(state);
-  const local = scanCheckout(request.dir, files, knowledge.known, index);
+  const scanned = new Map<string, fs.BigIntStats>();
+  const local = scanCheckout(request.dir, files, knowledge.known, index, scanned);
   const plan = planSync(local, knowledge, request.clean);
   let written: Map<string, SyncEntry> | undefined;
   return {
@@ -179,6 +183,7 @@ function fullWork(
     suspect: knowledge.suspect.size,
     knownDirs: parentsOf(knowledge.known.keys()),
     keep: () => keepList(local.map((e) => e.path)),
+    scanned,
     manifest(syncId, sent) {
       const entries = local.map((e) => ({ ...e, ...sent.get(e.path) }) as SyncEntry);
       written = new Map(entries.map((e) => [e.path, e]));
@@ -312,6 +317,7 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
         index,
         progress,
         work.send.length <= EXACT_MTIMES_UP_TO,
+        work.scanned,
       ),
     );
     // The fast route hashed what it sends before the upload, and the archive reads the same
