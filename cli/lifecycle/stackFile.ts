@@ -5,7 +5,7 @@
  */
 
 import { isMap, isScalar, isSeq, parseDocument, type Document } from "yaml";
-import { PRIORITIES, type Priority } from "../../components/compute/config";
+import { PRIORITIES, type Priority } from "../../components/compute/classes";
 import { MAX_TTL, parseExpiry, parseTtl } from "../../components/lifecycle/expiry";
 import { OWNER_PATTERN, OWNER_RULE } from "../../components/lifecycle/config";
 

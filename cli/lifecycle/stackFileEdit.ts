@@ -18,7 +18,7 @@ import {
   type Document,
   type Node,
 } from "yaml";
-import type { Priority } from "../../components/compute/config";
+import type { Priority } from "../../components/compute/classes";
 import { formatExpiry } from "../../components/lifecycle/expiry";
 import {
   EXPIRES_AT_KEY,

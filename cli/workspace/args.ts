@@ -2,7 +2,7 @@
  * Command lines of `npm run env -- <verb>` and `npm run up|preview|down`: parsed into plain
  * values, every mistake a CliError with exit code 2 naming the argument.
  */
-import { PRIORITIES, Priority } from "../../components/compute/config";
+import { PRIORITIES, Priority } from "../../components/compute/classes";
 import { TAG_PATTERN } from "./outputImage";
 import { CliError } from "./process";
 

@@ -4,7 +4,7 @@
  * through `docker cp` into a stopped helper container, as a VCH requires); they differ only in
  * the client's environment: a VCH gets TLS and API version 1.25.
  */
-import { ComputeClass, DOCKER_CPU_SHARES } from "../../components/compute/config";
+import { ComputeClass, DOCKER_CPU_SHARES } from "../../components/compute/classes";
 import { CacheMount, cacheArgs } from "./cacheMounts";
 import { HostKind } from "./outputs";
 

@@ -3,7 +3,7 @@
  * --show-secrets` (see index.ts for what the program exports). Checked once here, so every verb
  * can rely on them and a stack without outputs is one clear line.
  */
-import { ComputeClass, PRIORITIES, Priority } from "../../components/compute/config";
+import { ComputeClass, PRIORITIES, Priority } from "../../components/compute/classes";
 import { CacheMount, parseCachesOutput } from "./cacheMounts";
 import { CliError } from "./process";
 

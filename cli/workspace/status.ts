@@ -2,7 +2,7 @@
  * `npm run env -- status`: what the stack is and how long it has left, from its outputs and
  * what its engine says about the volumes.
  */
-import { ComputeClass, DOCKER_CPU_SHARES } from "../../components/compute/config";
+import { ComputeClass, DOCKER_CPU_SHARES } from "../../components/compute/classes";
 import { describeCache } from "./cacheMounts";
 import { StackOutputs } from "./outputs";
 

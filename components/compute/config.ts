@@ -1,64 +1,19 @@
 /**
- * Priority and the compute class it selects: the same class sizes a VCH (vic-machine's limits,
- * reservations and shares) and, on the local engine, the `docker run` line of the build command.
+ * The compute config: `buildenv:priority` and `buildenv:computeClasses`, parsed into the classes
+ * of classes.ts.
  */
 import { z } from "zod";
 import { check, oneOf, show, strict } from "../config/schema";
+import { ComputeClass, DEFAULT_COMPUTE_CLASSES, PRIORITIES, Priority } from "./classes";
 
-export const PRIORITIES = ["low", "normal", "high"] as const;
-export type Priority = (typeof PRIORITIES)[number];
-
-/** vSphere resource-pool share levels that vic-machine's `--cpu-shares`/`--memory-shares` accept. */
-export type ShareLevel = "low" | "normal" | "high";
-
-/**
- * The compute a stack gets. The same class sizes a VCH's resource pool and vic-machine's limits
- * and, on the local engine, the `docker run` line of the build command.
- */
-export interface ComputeClass {
-  /** Memory limit, MB. */
-  memoryMB: number;
-  /** Memory guaranteed to the stack, MB; at most memoryMB. */
-  memoryReservationMB: number;
-  /** CPU limit, MHz. */
-  cpuMHz: number;
-  /** CPU guaranteed to the stack, MHz; at most cpuMHz. */
-  cpuReservationMHz: number;
-  /** vSphere share level for CPU and memory when the host is contended. */
-  shares: ShareLevel;
-}
-
-/** The documented default table; `buildenv:computeClasses` overrides fields of it. */
-export const DEFAULT_COMPUTE_CLASSES: Readonly<Record<Priority, Readonly<ComputeClass>>> = {
-  low: {
-    memoryMB: 4096,
-    memoryReservationMB: 0,
-    cpuMHz: 4000,
-    cpuReservationMHz: 0,
-    shares: "low",
-  },
-  normal: {
-    memoryMB: 8192,
-    memoryReservationMB: 2048,
-    cpuMHz: 8000,
-    cpuReservationMHz: 1000,
-    shares: "normal",
-  },
-  high: {
-    memoryMB: 16384,
-    memoryReservationMB: 4096,
-    cpuMHz: 16000,
-    cpuReservationMHz: 4000,
-    shares: "high",
-  },
-};
-
-/** Docker's relative CPU weight per share level (1024 is Docker's default), 1:2:4 like vSphere. */
-export const DOCKER_CPU_SHARES: Readonly<Record<ShareLevel, number>> = {
-  low: 512,
-  normal: 1024,
-  high: 2048,
-};
+export {
+  DEFAULT_COMPUTE_CLASSES,
+  DOCKER_CPU_SHARES,
+  PRIORITIES,
+  type ComputeClass,
+  type Priority,
+  type ShareLevel,
+} from "./classes";
 
 /**
  * The least memory a container VM gets on a VCH: VIC raises any smaller `docker run --memory` to
