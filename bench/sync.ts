@@ -134,7 +134,27 @@ async function benchTree(label: string, tree: string, edited: string): Promise<v
   }
 }
 
+/**
+ * What every `npm run env` verb costs before its work: npm, node, the TypeScript loader and the
+ * CLI's modules (`help` does nothing else); a sync also asks Pulumi for the stack's outputs.
+ */
+function benchCliStart(): void {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    execFileSync("npm", ["run", "-s", "env", "--", "help"], {
+      cwd: path.join(__dirname, ".."),
+      stdio: "ignore",
+    });
+    times.push(performance.now() - t);
+  }
+  console.log(
+    `the CLI's start (npm run env -- help): ${median(times).toFixed(0)} ms (median of 5)`,
+  );
+}
+
 export async function benchSync(): Promise<void> {
+  benchCliStart();
   if (!DOCKER_HOST || !IMAGE) {
     console.log("no engine (BUILDENV_E2E_DOCKER_HOST, BUILDENV_E2E_IMAGE): sync not measured");
     return;
