@@ -125,6 +125,10 @@ export class EngineApi {
             // the next chunk is made, instead of waiting for it at every drain.
             if (!request.write(chunk) && request.writableLength > STREAM_AHEAD) {
               await new Promise((done) => request.once("drain", done));
+            } else if (request.writableLength > 0) {
+              // What the socket did not take is written only when the event loop polls: a body
+              // made without waiting for anything would starve the engine until STREAM_AHEAD.
+              await new Promise((done) => setImmediate(done));
             }
           }
           request.end();

@@ -123,7 +123,7 @@ export function memoryEntry(name: string, text: string, unique = false): Buffer 
 }
 
 /** The size of the buffers the archive is written in and handed to the request. */
-const CHUNK = 1 << 20;
+const CHUNK = 256 << 10;
 /** Files up to this size are read whole into the archive's buffer and hashed in one call. */
 const WHOLE_FILE = 16 << 20;
 

@@ -98,7 +98,7 @@ describe("cli/workspace/syncArchive archiveOf", function () {
   }
 
   it("spans several buffers with headers, data and padding the system tar reads back", async () => {
-    // 400 files of 5,000 bytes: two megabytes, so entries cross the 1 MB buffers' ends.
+    // 400 files of 5,000 bytes: two megabytes, so entries cross the 256 kB buffers' ends.
     const files: string[] = [];
     for (let i = 0; i < 400; i++) {
       const relative = `d${i % 7}/sub${i % 3}/f${i}.c`;
@@ -164,7 +164,7 @@ describe("cli/workspace/syncArchive archiveOf", function () {
   for (const lead of [0, 512]) {
     it(`keeps every header whole where a buffer ends (a lead file of ${lead} bytes)`, async () => {
       // Entries of exactly 1,024 bytes (a new directory, then an empty file in it): some
-      // directory header starts exactly where a 1 MB buffer ends, whichever the lead's size.
+      // directory header starts exactly where a 256 kB buffer ends, whichever the lead's size.
       write("0-lead", Buffer.alloc(lead, 1));
       const files = ["0-lead"];
       for (let i = 0; i < 1100; i++) {
