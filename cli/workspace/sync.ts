@@ -18,7 +18,7 @@
 import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { TAR_END, listCheckout, tarHeader } from "./archive";
+import { TAR_END, listCheckout } from "./archive";
 import { CliError, formatBytes, formatElapsed } from "./process";
 import { Progress } from "./progress";
 import { FastChange, fastChanges, rewriteManifest } from "./syncFast";
@@ -31,7 +31,6 @@ import {
   PENDING_FILE,
   REMOVE_FILE,
   REMOVE_SCRIPT,
-  SYNC_DIR,
   SyncEntry,
   formatManifest,
   LocalEntry,
@@ -43,7 +42,14 @@ import {
   planSync,
   volumeKnowledge,
 } from "./syncManifest";
-import { RecordsCopy, SyncTarget, WORKDIR, openVolume, saveVolumeState } from "./syncVolume";
+import {
+  HolderUpload,
+  RecordsCopy,
+  SyncTarget,
+  WORKDIR,
+  openVolume,
+  saveVolumeState,
+} from "./syncVolume";
 
 export type { SyncTarget } from "./syncVolume";
 export { holderLabels, holderName } from "./syncVolume";
@@ -212,12 +218,22 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
     request.dir,
     previousIndex && { file: indexFile, gitDir: path.join(target.cacheDir, "git") },
   );
-  const [checkout, { holder, kept, state, copy }] = await Promise.all([
-    listCheckout(request.dir, request.exclude, probe),
-    openVolume(target),
-  ]);
-  const index = SyncIndex.open(indexFile, previousIndex, (await probe).changed);
+  // The upload begins once the holder is known, while git still compares (HolderUpload).
+  let begun: HolderUpload | undefined;
+  const opening = openVolume(target).then((opened) => {
+    begun = new HolderUpload(target.api, opened.holder);
+    return { ...opened, upload: begun };
+  });
+  let opened: SyncIndex | undefined;
+  let removeHolder: string | undefined;
   try {
+    const [checkout, { holder, kept, state, copy, upload }] = await Promise.all([
+      listCheckout(request.dir, request.exclude, probe),
+      opening,
+    ]);
+    if (!kept) removeHolder = holder;
+    const index = SyncIndex.open(indexFile, previousIndex, (await probe).changed);
+    opened = index;
     const digest = checkout.digest;
     const newline = checkout.mayHoldNewline
       ? checkout.files().find((f) => f.includes("\n"))
@@ -243,6 +259,8 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
     if (work.upToDate) {
       index.save(work.keepInIndex);
       const next = records();
+      // Nothing was to be written: the upload's directory entry changes nothing either way.
+      await upload.end().catch(() => undefined);
       if (JSON.stringify(copy) !== JSON.stringify(next)) {
         await saveVolumeState(target, holder, state, next);
       }
@@ -265,16 +283,8 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
       write: work.send.map((e) => e.path),
       remove: work.remove,
     });
-    const journal = [
-      tarHeader({
-        name: SYNC_DIR,
-        type: "directory",
-        mode: 0o755,
-        mtime: Math.floor(Date.now() / 1000),
-        size: 0,
-      }),
-      memoryEntry(PENDING_FILE, pendingText, true),
-    ];
+    // After the records' directory, which the upload began with.
+    const journal = [memoryEntry(PENDING_FILE, pendingText, true)];
     const totalBytes = work.send.reduce((sum, e) => sum + e.size, 0);
     const progress = new Progress(target.progress, {
       label: "sync",
@@ -290,7 +300,7 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
     if (removing) {
       const lists = [memoryEntry(REMOVE_FILE, work.remove.map((p) => `${p}\n`).join(""))];
       if (request.clean) lists.push(memoryEntry(KEEP_FILE, work.keep!()));
-      await target.api.putArchive(holder, WORKDIR, Buffer.concat([...journal, ...lists, TAR_END]));
+      await upload.send([...journal, ...lists, TAR_END]);
       const result = await target.runScript(REMOVE_SCRIPT, request.clean ? ["clean"] : []);
       if (result.code !== 0) {
         throw new CliError(
@@ -304,22 +314,22 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
       manifestText = work.manifest(syncId, hashed);
       return [memoryEntry(MANIFEST_FILE, manifestText, true)];
     };
-    const putting = target.api.putArchive(
-      holder,
-      WORKDIR,
-      archiveOf(
-        request.dir,
-        work.send,
-        work.knownDirs,
-        removing ? [] : journal,
-        final,
-        hashed,
-        index,
-        progress,
-        work.send.length <= EXACT_MTIMES_UP_TO,
-        work.scanned,
-      ),
+    const archive = archiveOf(
+      request.dir,
+      work.send,
+      work.knownDirs,
+      removing ? [] : journal,
+      final,
+      hashed,
+      index,
+      progress,
+      work.send.length <= EXACT_MTIMES_UP_TO,
+      work.scanned,
     );
+    // After removals the upload that began is over: the files go in a second one.
+    const putting = removing
+      ? target.api.putArchive(holder, WORKDIR, archive)
+      : upload.send(archive);
     // The fast route hashed what it sends before the upload, and the archive reads the same
     // files again: the index is written while the engine extracts (again after, if it changed).
     if (work.keepInIndex === "all") {
@@ -349,10 +359,13 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
       looked: work.looked,
     };
   } finally {
-    index.discard();
-    if (!kept) {
+    // The upload holds the holder's lock: it ends, with what it was given, before the holder goes.
+    await opening.catch(() => undefined);
+    await begun?.end().catch(() => undefined);
+    opened?.discard();
+    if (removeHolder !== undefined) {
       // Best effort: a holder left behind is removed by the next sync; the sync's own error wins.
-      await target.api.removeContainer(holder).catch(() => undefined);
+      await target.api.removeContainer(removeHolder).catch(() => undefined);
     }
   }
 }

@@ -92,6 +92,25 @@ describe("sync on a real Docker engine", function () {
     assert.equal(inVolume("stat -c '%Y %i' .buildenv-sync/manifest"), before);
   });
 
+  it("a sync stopped by an error after its upload began leaves the holder to the next", async function () {
+    // The upload holds the holder's lock (syncVolume.ts HolderUpload): left open, the next
+    // sync's stats of the records would wait for it, and this test would time out.
+    this.timeout(30_000);
+    const bad = path.join(tree, "bad\nname.c");
+    fs.writeFileSync(bad, "x\n");
+    try {
+      await assert.rejects(sync(), {
+        message:
+          'sync: cannot sync "bad\\nname.c": its name holds a newline; rename it or --exclude it',
+      });
+    } finally {
+      fs.rmSync(bad);
+    }
+    const before = inVolume("stat -c '%Y %i' .buildenv-sync/manifest");
+    assert.equal((await sync()).upToDate, true);
+    assert.equal(inVolume("stat -c '%Y %i' .buildenv-sync/manifest"), before);
+  });
+
   it("sync after edits sends only the changed files; build state and unchanged mtimes survive", async () => {
     inVolume("echo obj > src/main.o; mkdir -p node_modules/x; echo y > node_modules/x/y");
     const untouched = inVolume("stat -c '%Y' src/util.c 'src/deep/a file.txt'");
