@@ -83,6 +83,7 @@ export class EngineApi {
     path: string,
     body?: Buffer | AsyncIterable<Buffer>,
     contentType?: string,
+    sent?: () => void,
   ): Promise<Answer> {
     const transport = this.address.tls ? https : http;
     return new Promise((resolve, reject) => {
@@ -112,6 +113,7 @@ export class EngineApi {
         },
       );
       request.on("error", reject);
+      if (sent !== undefined) request.once("finish", sent);
       if (body === undefined || Buffer.isBuffer(body)) {
         request.end(body);
         return;
@@ -218,17 +220,22 @@ export class EngineApi {
     return answer.body;
   }
 
-  /** Extracts the tar stream `archive` into the directory `path` of the container. */
+  /**
+   * Extracts the tar stream `archive` into the directory `path` of the container. `sent`, if
+   * given, is called once the whole request is with the operating system.
+   */
   async putArchive(
     container: string,
     path: string,
     archive: Buffer | AsyncIterable<Buffer>,
+    sent?: () => void,
   ): Promise<void> {
     const answer = await this.request(
       "PUT",
       archivePath(container, path),
       archive,
       "application/x-tar",
+      sent,
     );
     if (answer.status !== 200) throw EngineApi.fail(`copy into ${path}`, answer);
   }

@@ -259,8 +259,10 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
     if (work.upToDate) {
       index.save(work.keepInIndex);
       const next = records();
-      // Nothing was to be written: the upload's directory entry changes nothing either way.
-      await upload.end().catch(() => undefined);
+      // Nothing to write. The holder of a volume that is not kept is removed below, once the
+      // engine is done with the upload; otherwise the sync does not wait for the engine.
+      if (kept) await upload.endInBackground();
+      else await upload.end().catch(() => undefined);
       if (JSON.stringify(copy) !== JSON.stringify(next)) {
         await saveVolumeState(target, holder, state, next);
       }
@@ -361,7 +363,7 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
   } finally {
     // The upload holds the holder's lock: it ends, with what it was given, before the holder goes.
     await opening.catch(() => undefined);
-    await begun?.end().catch(() => undefined);
+    if (begun?.inBackground === false) await begun.end().catch(() => undefined);
     opened?.discard();
     if (removeHolder !== undefined) {
       // Best effort: a holder left behind is removed by the next sync; the sync's own error wins.

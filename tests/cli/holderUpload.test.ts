@@ -64,6 +64,26 @@ describe("cli/workspace/syncVolume HolderUpload", () => {
     assert.ok(Buffer.concat(calls[0].chunks).subarray(-1024).equals(TAR_END));
   });
 
+  it("ends in the background as soon as the whole archive is sent, before the engine answers", async () => {
+    const chunks: Buffer[] = [];
+    let answered = false;
+    const api = {
+      async putArchive(_c: string, _p: string, body: AsyncIterable<Buffer>, sent: () => void) {
+        for await (const chunk of body) chunks.push(chunk);
+        sent();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        answered = true;
+      },
+    } as unknown as EngineApi;
+    const upload = new HolderUpload(api, "vol-sync");
+    await upload.endInBackground();
+    assert.equal(answered, false);
+    assert.equal(upload.inBackground, true);
+    assert.deepEqual(tarList(Buffer.concat(chunks)), [".buildenv-sync/"]);
+    await upload.done;
+    assert.equal(answered, true);
+  });
+
   it("keeps an engine's early failure for whoever gives the rest, without an unhandled rejection", async () => {
     // The engine refuses the upload at its first entry, before the sync knows what it sends.
     const api = {
