@@ -18,7 +18,9 @@ import {
   AuthChallenge,
   REGISTRY_TIMEOUT_MS,
   RegistryCredentials,
+  TokenServiceError,
   basicAuthorization,
+  fetchBearerToken,
   parseChallenge,
   registryScheme,
 } from "../../components/image/registryLookup";
@@ -249,45 +251,19 @@ export class RegistryClient {
 
   /** A token of the challenge's realm for this repository (`pull` or `pull,push`). */
   private async token(challenge: AuthChallenge): Promise<string> {
-    const realm = new URL(challenge.params.realm);
-    if (challenge.params.service) {
-      realm.searchParams.set("service", challenge.params.service);
-    }
-    const actions = this.options.push ? "pull,push" : "pull";
-    realm.searchParams.set("scope", `repository:${this.repository}:${actions}`);
-    const service = `${realm.origin}${realm.pathname}`;
-    const credentials = this.options.credentials;
-    let response;
+    const scope = `repository:${this.repository}:${this.options.push ? "pull,push" : "pull"}`;
     try {
-      response = await this.fetchImpl(realm.toString(), {
-        method: "GET",
-        headers: credentials ? { Authorization: basicAuthorization(credentials) } : {},
-        signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS),
-      });
-    } catch (error) {
-      throw new RegistryError(`GET ${service} failed (${(error as Error).message})`);
-    }
-    if (response.status !== 200) {
-      throw new RegistryError(
-        response.status === 401
-          ? `the token service ${service} refused ${credentials ? `the credentials of ${credentials.username}` : "anonymous access"} to ${this.repository} (401)`
-          : `the token service ${service} answered ${response.status}`,
-        response.status,
+      return await fetchBearerToken(
+        challenge,
+        this.repository,
+        scope,
+        this.options.credentials,
+        this.fetchImpl,
       );
+    } catch (error) {
+      if (!(error instanceof TokenServiceError)) throw error;
+      throw new RegistryError(error.message, error.status);
     }
-    let body: { token?: unknown; access_token?: unknown } = {};
-    try {
-      body = JSON.parse(Buffer.from(await response.arrayBuffer()).toString("utf8")) as typeof body;
-    } catch {
-      // Handled below as "no token".
-    }
-    // Harbor answers `token` (and `access_token` for Azure-style services):
-    // goharbor/harbor src/common/models/token.go:19-20 at c50c7ddd.
-    const token = typeof body.token === "string" && body.token ? body.token : body.access_token;
-    if (typeof token !== "string" || token === "") {
-      throw new RegistryError(`the token service ${service} returned no token`);
-    }
-    return token;
   }
 }
 

@@ -32,7 +32,7 @@ export type Fetch = (
 ) => Promise<{
   status: number;
   headers: { get(name: string): string | null };
-  json(): Promise<unknown>;
+  arrayBuffer(): Promise<ArrayBuffer>;
 }>;
 
 /**
@@ -116,7 +116,13 @@ export async function findImageDigest(
       }
       response = await head(basicAuthorization(credentials));
     } else if (challenge.scheme === "bearer" && challenge.params.realm) {
-      const token = await bearerToken(challenge, repository, credentials, fetchImpl, fail);
+      const scope = challenge.params.scope ?? `repository:${repository}:pull`;
+      let token: string;
+      try {
+        token = await fetchBearerToken(challenge, repository, scope, credentials, fetchImpl);
+      } catch (error) {
+        throw fail((error as Error).message);
+      }
       response = await head(`Bearer ${token}`);
     } else {
       throw fail(`HEAD ${url} answered 401 with an unknown challenge`);
@@ -135,36 +141,65 @@ export async function findImageDigest(
   return digest;
 }
 
-async function bearerToken(
+/** Why a token service gave no token; `status` is its answer's, when it answered. */
+export class TokenServiceError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = "TokenServiceError";
+  }
+}
+
+/**
+ * A Bearer token from the challenge's realm for `scope` (the registry token protocol: GET
+ * `<realm>?service=<service>&scope=<scope>`, with the credentials as Basic when there are any).
+ * Harbor answers `token`, Azure-style services `access_token` (goharbor/harbor
+ * src/common/models/token.go:19-20 at c50c7ddd). Errors name the service, never a credential.
+ *
+ * @throws TokenServiceError when the service cannot be reached, refuses, or sends no token.
+ */
+export async function fetchBearerToken(
   challenge: AuthChallenge,
   repository: string,
+  scope: string,
   credentials: RegistryCredentials | undefined,
   fetchImpl: Fetch,
-  fail: (why: string) => Error,
 ): Promise<string> {
   const realm = new URL(challenge.params.realm);
   if (challenge.params.service) {
     realm.searchParams.set("service", challenge.params.service);
   }
-  realm.searchParams.set("scope", challenge.params.scope ?? `repository:${repository}:pull`);
-  const tokenUrl = realm.toString();
+  realm.searchParams.set("scope", scope);
+  const service = `${realm.origin}${realm.pathname}`;
   let response;
   try {
-    response = await fetchImpl(tokenUrl, {
+    response = await fetchImpl(realm.toString(), {
       method: "GET",
       signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS),
       headers: credentials ? { Authorization: basicAuthorization(credentials) } : {},
     });
   } catch (error) {
-    throw fail(`GET ${tokenUrl} failed (${(error as Error).message})`);
+    throw new TokenServiceError(`GET ${service} failed (${(error as Error).message})`);
   }
   if (response.status !== 200) {
-    throw fail(`the token service ${realm.origin}${realm.pathname} answered ${response.status}`);
+    throw new TokenServiceError(
+      response.status === 401
+        ? `the token service ${service} refused ${credentials ? `the credentials of ${credentials.username}` : "anonymous access"} to ${repository} (401)`
+        : `the token service ${service} answered ${response.status}`,
+      response.status,
+    );
   }
-  const body = (await response.json()) as { token?: unknown; access_token?: unknown };
-  const token = typeof body.token === "string" ? body.token : body.access_token;
+  let body: { token?: unknown; access_token?: unknown } = {};
+  try {
+    body = JSON.parse(Buffer.from(await response.arrayBuffer()).toString("utf8")) as typeof body;
+  } catch {
+    // Handled below as "no token".
+  }
+  const token = typeof body.token === "string" && body.token ? body.token : body.access_token;
   if (typeof token !== "string" || token === "") {
-    throw fail(`the token service ${realm.origin}${realm.pathname} returned no token`);
+    throw new TokenServiceError(`the token service ${service} returned no token`);
   }
   return token;
 }

@@ -157,7 +157,7 @@ describe("registry lookup of the content tag", () => {
         (error: Error) => {
           assert.strictEqual(
             error.message,
-            `cannot tell whether the registry holds ${server}/team/build:${TAG}: the token service http://${server}/token answered 401`,
+            `cannot tell whether the registry holds ${server}/team/build:${TAG}: the token service http://${server}/token refused the credentials of robot to team/build (401)`,
           );
           assert.ok(!error.message.includes("wrong"));
           return true;
