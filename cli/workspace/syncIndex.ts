@@ -280,17 +280,37 @@ export class SyncIndex {
 /** A temporary index older than this was left by a sync that was killed: removed. */
 const STALE_TEMPORARY_MS = 3600_000;
 
-/** Removes the temporary files of `file` that killed syncs left (`<file>.<pid>.<random>.tmp`). */
+/**
+ * Removes the temporary files of `file` that killed syncs left (`<file>.<pid>.<random>.tmp`):
+ * at once when no process of that pid runs here, else after STALE_TEMPORARY_MS (a pid can be
+ * another machine's, on a shared home, or used again). Removing one still being written costs
+ * its sync the index's save, which the next sync makes up for by hashing again.
+ */
 function removeStaleTemporaries(file: string): void {
   const prefix = `${path.basename(file)}.`;
   try {
     for (const name of fs.readdirSync(path.dirname(file))) {
       if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
       const temp = path.join(path.dirname(file), name);
-      if (Date.now() - fs.statSync(temp).mtimeMs > STALE_TEMPORARY_MS) fs.unlinkSync(temp);
+      const pid = Number(name.slice(prefix.length).split(".")[0]);
+      if (!processRuns(pid) || Date.now() - fs.statSync(temp).mtimeMs > STALE_TEMPORARY_MS) {
+        fs.unlinkSync(temp);
+      }
     }
   } catch {
     // Only tidying: a leftover is never read.
+  }
+}
+
+/** Whether a process of `pid` runs on this machine (signal 0 checks without sending one). */
+function processRuns(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
   }
 }
 

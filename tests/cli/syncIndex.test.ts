@@ -3,7 +3,7 @@
  * writes it, and what `git diff-files` reports against it (edits, touches, racily clean entries).
  */
 import * as assert from "assert/strict";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -320,17 +320,21 @@ describe("cli/workspace/syncIndex in corner cases", function () {
 
   it("removes the temporary files killed syncs left, not those of a sync under way", () => {
     const file = path.join(work, "sync.index");
-    const old = `${file}.123.abcdef.tmp`;
-    const fresh = `${file}.456.012345.tmp`;
-    const other = path.join(work, "other.index.1.2.tmp");
-    for (const name of [old, fresh, other]) fs.writeFileSync(name, "");
+    // A pid no process has any more: that of a child that has exited.
+    const gone = spawnSync("true").pid;
+    const running = process.pid;
+    const old = `${file}.${running}.abcdef.tmp`;
+    const killed = `${file}.${gone}.fedcba.tmp`;
+    const fresh = `${file}.${running}.012345.tmp`;
+    const other = path.join(work, `other.index.${gone}.2.tmp`);
+    for (const name of [old, killed, fresh, other]) fs.writeFileSync(name, "");
     const longAgo = new Date(Date.now() - 2 * 3600_000);
     fs.utimesSync(old, longAgo, longAgo);
     fs.utimesSync(other, longAgo, longAgo);
     assert.equal(SyncIndex.readPrevious(file), undefined);
     assert.deepEqual(
-      [old, fresh, other].map((name) => fs.existsSync(name)),
-      [false, true, true],
+      [old, killed, fresh, other].map((name) => fs.existsSync(name)),
+      [false, false, true, true],
     );
   });
 
