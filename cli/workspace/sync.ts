@@ -5,13 +5,13 @@
  * Both host kinds go the same way, because a VCH has no bind mounts: a holder container that is
  * created once per volume and never started (the engine copies into a stopped container's
  * volumes) takes one tar stream through the engine's archive endpoint. A sync after a one-file
- * edit is then one inspect, two stats and one small upload; removals and `--clean` add one
- * throw-away container. Unchanged files keep their bytes and mtimes; files the checkout does not
+ * edit is then one inspect, two stats and one small upload (begun before git has answered, see
+ * syncVolume.ts HolderUpload); removals and `--clean` add one throw-away container. Unchanged files keep their bytes and mtimes; files the checkout does not
  * list and no manifest listed (the build's objects, `node_modules`, generated code) are left,
  * unless `--clean`.
  *
  * Order, so that a sync killed at any point leaves what the records describe: the journal
- * (`pending`) is the first entry written, then removals, then the files, and the manifest is the
+ * (`pending`) is the first file written (after the records' directory), then removals, then the files, and the manifest is the
  * last entry of the last upload. The next sync trusts the manifest for every path the journal
  * does not name, and writes or removes the named ones again.
  */
