@@ -126,7 +126,17 @@ export class EngineApi {
             // Up to STREAM_AHEAD bytes are let queue up: the engine reads what is queued while
             // the next chunk is made, instead of waiting for it at every drain.
             if (!request.write(chunk) && request.writableLength > STREAM_AHEAD) {
-              await new Promise((done) => request.once("drain", done));
+              // Or its end: a request destroyed meanwhile never drains, and the loop must stop
+              // reading the body (whose generator may hold a file open).
+              await new Promise<void>((done) => {
+                const resume = () => {
+                  request.off("drain", resume);
+                  request.off("close", resume);
+                  done();
+                };
+                request.on("drain", resume);
+                request.on("close", resume);
+              });
             } else if (request.writableLength > 0) {
               // What the socket did not take is written only when the event loop polls: a body
               // made without waiting for anything would starve the engine until STREAM_AHEAD.

@@ -218,20 +218,23 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
     request.dir,
     previousIndex && { file: indexFile, gitDir: path.join(target.cacheDir, "git") },
   );
-  // The upload begins once the holder is known, while git still compares (HolderUpload).
+  // The upload begins once the holder is known, while git still compares (HolderUpload); not
+  // when the sync failed first (then nothing waits for the engine).
   let begun: HolderUpload | undefined;
+  let failed = false;
+  let removeHolder: string | undefined;
   const opening = openVolume(target).then((opened) => {
-    begun = new HolderUpload(target.api, opened.holder);
+    if (!opened.kept) removeHolder = opened.holder;
+    if (!failed) begun = new HolderUpload(target.api, opened.holder);
     return { ...opened, upload: begun };
   });
   let opened: SyncIndex | undefined;
-  let removeHolder: string | undefined;
   try {
-    const [checkout, { holder, kept, state, copy, upload }] = await Promise.all([
+    const [checkout, { holder, kept, state, copy, upload: begunUpload }] = await Promise.all([
       listCheckout(request.dir, request.exclude, probe),
       opening,
     ]);
-    if (!kept) removeHolder = holder;
+    const upload = begunUpload!;
     const index = SyncIndex.open(indexFile, previousIndex, (await probe).changed);
     opened = index;
     const digest = checkout.digest;
@@ -360,9 +363,11 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
       repaired: work.interrupted,
       looked: work.looked,
     };
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     // The upload holds the holder's lock: it ends, with what it was given, before the holder goes.
-    await opening.catch(() => undefined);
     if (begun?.inBackground === false) await begun.end().catch(() => undefined);
     opened?.discard();
     if (removeHolder !== undefined) {

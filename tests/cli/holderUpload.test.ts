@@ -7,9 +7,13 @@
  */
 import * as assert from "assert/strict";
 import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { EngineApi } from "../../cli/workspace/engineApi";
 import { TAR_END } from "../../cli/workspace/archive";
 import { memoryEntry } from "../../cli/workspace/syncArchive";
+import { syncTree } from "../../cli/workspace/sync";
 import { HolderUpload } from "../../cli/workspace/syncVolume";
 
 /** An engine whose upload reads the body as it comes. */
@@ -106,6 +110,49 @@ describe("cli/workspace/syncVolume HolderUpload", () => {
       await assert.rejects(upload.end(), /read-only file system/);
     } finally {
       process.off("unhandledRejection", onUnhandled);
+    }
+  });
+});
+
+describe("cli/workspace/sync syncTree and an engine that does not answer", () => {
+  it("fails at once when the checkout cannot be listed, begins no upload, waits for no answer", async function () {
+    // Waiting for the engine, it would never end.
+    this.timeout(5_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-upload-"));
+    const asked: string[] = [];
+    // Every call is noted and never answered, as an engine behind a dead network.
+    const api = new Proxy(
+      {},
+      {
+        get: (_target, name) => () => {
+          asked.push(String(name));
+          return new Promise(() => undefined);
+        },
+      },
+    ) as unknown as EngineApi;
+    try {
+      // `.dockerignore` a directory: reading it fails while the engine is still being asked.
+      fs.mkdirSync(path.join(dir, ".dockerignore"));
+      await assert.rejects(
+        syncTree(
+          { dir, exclude: [], clean: false },
+          {
+            api,
+            dockerHost: "unix:///nowhere.sock",
+            stack: "dev",
+            volume: "vol",
+            image: "build:1",
+            cacheDir: path.join(dir, ".cache"),
+            runScript: () => Promise.resolve({ code: 0, stderr: "" }),
+            log: () => undefined,
+            progress: { write: () => true },
+          },
+        ),
+        { code: "EISDIR" },
+      );
+      assert.ok(!asked.includes("putArchive"), asked.join(" "));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
