@@ -162,7 +162,7 @@ function octal(value: number, width: number): string {
   return value.toString(8).padStart(width - 1, "0") + "\0";
 }
 
-/** The PAX records an entry needs: a name or link target longer than ustar's fields, nanoseconds. */
+/** The PAX records an entry needs: a name or link target longer than ustar's, nanoseconds. */
 function paxRecords(entry: TarEntry, name: string): string {
   let records = "";
   if (Buffer.byteLength(name) > 100) records += paxRecord("path", name);

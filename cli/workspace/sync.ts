@@ -6,14 +6,14 @@
  * created once per volume and never started (the engine copies into a stopped container's
  * volumes) takes one tar stream through the engine's archive endpoint. A sync after a one-file
  * edit is then one inspect, two stats and one small upload (begun before git has answered, see
- * syncVolume.ts HolderUpload); removals and `--clean` add one throw-away container. Unchanged files keep their bytes and mtimes; files the checkout does not
- * list and no manifest listed (the build's objects, `node_modules`, generated code) are left,
- * unless `--clean`.
+ * syncVolume.ts HolderUpload); removals and `--clean` add one throw-away container. Unchanged
+ * files keep their bytes and mtimes; files the checkout does not list and no manifest listed
+ * (the build's objects, `node_modules`, generated code) are left, unless `--clean`.
  *
  * Order, so that a sync killed at any point leaves what the records describe: the journal
- * (`pending`) is the first file written (after the records' directory), then removals, then the files, and the manifest is the
- * last entry of the last upload. The next sync trusts the manifest for every path the journal
- * does not name, and writes or removes the named ones again.
+ * (`pending`) is the first file written (after the records' directory), then removals, then the
+ * files, and the manifest is the last entry of the last upload. The next sync trusts the
+ * manifest for every path the journal does not name, and writes or removes the named ones again.
  */
 import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
@@ -228,7 +228,7 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
     if (!failed) begun = new HolderUpload(target.api, opened.holder);
     return { ...opened, upload: begun };
   });
-  let opened: SyncIndex | undefined;
+  let openedIndex: SyncIndex | undefined;
   try {
     const [checkout, { holder, kept, state, copy, upload: begunUpload }] = await Promise.all([
       listCheckout(request.dir, request.exclude, probe),
@@ -236,7 +236,7 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
     ]);
     const upload = begunUpload!;
     const index = SyncIndex.open(indexFile, previousIndex, (await probe).changed);
-    opened = index;
+    openedIndex = index;
     const digest = checkout.digest;
     const newline = checkout.mayHoldNewline
       ? checkout.files().find((f) => f.includes("\n"))
@@ -369,7 +369,7 @@ export async function syncTree(request: SyncRequest, target: SyncTarget): Promis
   } finally {
     // The upload holds the holder's lock: it ends, with what it was given, before the holder goes.
     if (begun?.inBackground === false) await begun.end().catch(() => undefined);
-    opened?.discard();
+    openedIndex?.discard();
     if (removeHolder !== undefined) {
       // Best effort: a holder left behind is removed by the next sync; the sync's own error wins.
       await target.api.removeContainer(removeHolder).catch(() => undefined);

@@ -280,7 +280,7 @@ export class HolderUpload {
     return this.done;
   }
 
-  /** Ends the archive after what it was given (the directory alone if nothing); resolves once answered. */
+  /** Ends the archive after what it was given (the directory alone); resolves once answered. */
   end(): Promise<void> {
     if (!this.given) {
       this.given = true;

@@ -8,7 +8,7 @@ import * as assert from "assert/strict";
 import { execFileSync } from "child_process";
 import { REPO_ROOT } from "../support/stack";
 
-/** The packages a fresh node loads with `cli/env.ts` (not run: it is required, not the main module). */
+/** The packages a fresh node loads with `cli/env.ts` (required, so its main does not run). */
 function packagesLoadedBy(entry: string): string[] {
   const script = [
     `require(${JSON.stringify(entry)});`,
