@@ -7,7 +7,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ignoreMatcher, selectFiles, tarStream } from "../../cli/workspace/archive";
+import { ignoreMatcher, selectFiles } from "../../cli/workspace/archive";
 import { parseStackOutputs } from "../../cli/workspace/outputs";
 import { formatStatus } from "../../cli/workspace/status";
 import { LOCAL_OUTPUTS, VCH_OUTPUTS, responder, env, dockerArgs } from "../support/envCliFixture";
@@ -171,24 +171,6 @@ describe("npm run env", () => {
         "main.go",
       ]);
       fs.rmSync(dir, { recursive: true });
-    });
-
-    it("writes long names and symlinks as the system tar reads them", async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildenv-tar-"));
-      const long = `${"d".repeat(60)}/${"f".repeat(70)}.txt`;
-      fs.mkdirSync(path.join(dir, "d".repeat(60)));
-      fs.writeFileSync(path.join(dir, long), "long\n");
-      fs.symlinkSync("target", path.join(dir, "link"));
-      const chunks: Buffer[] = [];
-      for await (const chunk of tarStream(dir, [long, "link"], "stage")) chunks.push(chunk);
-      const archive = `${dir}.tar`;
-      fs.writeFileSync(archive, Buffer.concat(chunks));
-      const out = `${dir}-out`;
-      fs.mkdirSync(out);
-      execFileSync("tar", ["-xf", archive, "-C", out]);
-      assert.equal(fs.readFileSync(path.join(out, "stage", long), "utf8"), "long\n");
-      assert.equal(fs.readlinkSync(path.join(out, "stage", "link")), "target");
-      for (const p of [dir, out, archive]) fs.rmSync(p, { recursive: true });
     });
   });
 });
