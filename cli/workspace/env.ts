@@ -1,8 +1,9 @@
 /**
  * `npm run env -- <verb>`: the developer's verbs on a stack's environment, driven through the
  * stack's outputs and the docker CLI (commands in workspace/docker.ts). Nothing on a volume is
- * lost by a failed verb: `sync` replaces the source only after the new copy is complete, and
- * `output` writes its archive to a temporary file that replaces the target only when complete.
+ * lost by a failed verb: `sync` writes its journal first and its manifest last, so the next sync
+ * repairs whatever one cut short (sync.ts), and `output` writes its archive to a temporary file
+ * that replaces the target only when complete.
  */
 import { errnoReason } from "./atomicFile";
 import { randomBytes } from "crypto";
@@ -59,7 +60,7 @@ export interface EnvDeps {
   out: CliOutput;
   isExecutable?: (file: string) => boolean;
   now?: () => Date;
-  /** Suffix of helper container and staging names. Default: 8 random hex digits. */
+  /** Suffix of helper container names. Default: 8 random hex digits. */
   newId?: () => string;
   /** The registry's HTTP client of `output --push|--from`. Default: the global fetch. */
   fetch?: HttpFetch;
